@@ -1,0 +1,53 @@
+# The two commands a newcomer needs (see README):
+#   make demo   bring the sandbox Open edX hosts up and enable certificates on them
+#   make test   run every test suite and print one summary
+# Both install what they need the first time (Debian packages, .venv, the
+# sandbox images) and are fast the second time.
+
+SHELL := /bin/bash
+VENV := .venv
+SANDBOX := tests/sandbox/sandbox.sh
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export CONTAINERS_CONF := $(CURDIR)/tests/sandbox/image/containers.conf
+export CONTAINERS_STORAGE_CONF := $(CURDIR)/.sandbox/storage.conf
+export ANSIBLE_FORCE_COLOR ?= 0
+
+.PHONY: setup demo test unit sandbox-test images hosts down clean
+
+$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requirements.txt
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+.sandbox/.system-packages: scripts/install-system-packages.sh
+	scripts/install-system-packages.sh
+	mkdir -p .sandbox && touch $@
+
+setup: $(VENV)/.stamp .sandbox/.system-packages
+
+images: setup
+	$(SANDBOX) build hawthorn maple
+
+hosts: images
+	$(SANDBOX) up openedx-legacy hawthorn
+	$(SANDBOX) up openedx-modern maple
+
+demo: hosts
+	ansible-playbook playbooks/demo.yml
+
+test: images
+	tests/run-all.sh
+
+unit: setup
+	pytest -q tests/unit
+
+sandbox-test: setup
+	pytest -q tests/sandbox/tests
+
+down:
+	$(SANDBOX) down
+
+clean: down
+	rm -rf .sandbox $(VENV)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the sandbox hosts and the tests need on
+# the controller: podman (with runc, see tests/sandbox/image/containers.conf),
+# mmdebstrap to build the hosts' root filesystem, and Chromium for the
+# browser test. Does nothing when they are all there already.
+set -euo pipefail
+packages=(podman runc mmdebstrap uidmap python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Builds and runs the sandbox Open edX hosts with podman, in private storage
+# under .sandbox/ so that the machine's own podman is left alone.
+#
+#   sandbox.sh build [RELEASE...]   build the base image and the release images
+#   sandbox.sh up NAME RELEASE      (re)start one host from a fresh image
+#   sandbox.sh down [NAME...]       remove hosts (all sandbox hosts by default)
+#   sandbox.sh env                  print the environment lines to use podman here
+#
+# Images are cached: a release image is rebuilt only when the sandbox's
+# sources (edx-platform, image/, requirements.txt) change.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+STATE="${SANDBOX_STATE_DIR:-$ROOT/.sandbox}"
+BASE_IMAGE=localhost/openedx-sandbox-base:latest
+LABEL=openedx-sandbox
+
+setup_podman_env() {
+    mkdir -p "$STATE/storage" "$STATE/run"
+    cat > "$STATE/storage.conf" <<CONF
+[storage]
+driver = "overlay"
+graphroot = "$STATE/storage"
+runroot = "$STATE/run"
+CONF
+    export CONTAINERS_CONF="$HERE/image/containers.conf"
+    export CONTAINERS_STORAGE_CONF="$STATE/storage.conf"
+}
+
+log() { printf 'sandbox: %s\n' "$*" >&2; }
+
+sources_hash() {
+    (cd "$HERE" && find edx-platform image requirements.txt -type f \
+        ! -name '*.pyc' ! -path '*/__pycache__/*' ! -name '*.sqlite3' -print0 \
+        | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+build_base() {
+    if podman image exists "$BASE_IMAGE"; then return; fi
+    local tar="$STATE/rootfs.tar"
+    if [ ! -s "$tar" ]; then
+        log "building the Debian root filesystem with mmdebstrap (about a minute)"
+        # The packages a native Open edX host has that the toolkit touches:
+        # systemd as PID 1, supervisor, sudo, and python3 (+ PyYAML) for the
+        # Ansible modules. iproute2 and procps are for whoever debugs it.
+        mmdebstrap --quiet --variant=minbase --format=tar \
+            --include=systemd,systemd-sysv,dbus,python3,python3-venv,python3-yaml,sudo,supervisor,procps,iproute2 \
+            bookworm "$tar.tmp"
+        mv "$tar.tmp" "$tar"
+    fi
+    log "importing the base image"
+    podman import --quiet --change 'CMD ["/sbin/init"]' "$tar" "$BASE_IMAGE" >/dev/null
+}
+
+build_wheels() {
+    local wheels="$STATE/wheels" stamp
+    stamp="$(sha256sum "$HERE/requirements.txt" | cut -c1-16)"
+    if [ -f "$wheels/.stamp" ] && [ "$(cat "$wheels/.stamp")" = "$stamp" ]; then return; fi
+    log "building the wheelhouse for the platform's virtualenv"
+    rm -rf "$wheels" && mkdir -p "$wheels"
+    # pip inside the container cannot verify TLS; the container installs
+    # from these wheels with --no-index instead.
+    "$ROOT/.venv/bin/pip" wheel --quiet --wheel-dir "$wheels" -r "$HERE/requirements.txt"
+    echo "$stamp" > "$wheels/.stamp"
+}
+
+build_release() {
+    local release="$1" hash image current
+    hash="$(sources_hash)"
+    image="localhost/openedx-sandbox:$release"
+    current="$(podman image inspect --format '{{ index .Labels "sandbox.hash" }}' "$image" 2>/dev/null || true)"
+    if [ "$current" = "$hash" ]; then return; fi
+    log "building the $release image"
+    local ctx="$STATE/context"
+    rm -rf "$ctx" && mkdir -p "$ctx"
+    cp -a "$STATE/wheels" "$ctx/wheels"
+    cp -a "$HERE/image" "$ctx/image"
+    cp -a "$HERE/edx-platform" "$ctx/edx-platform"
+    cp "$HERE/requirements.txt" "$ctx/requirements.txt"
+    find "$ctx" \( -name '__pycache__' -o -name '*.sqlite3' \) -prune -exec rm -rf {} +
+    podman build --quiet --network=none --build-arg RELEASE="$release" \
+        --build-arg BASE_IMAGE="$BASE_IMAGE" --label "sandbox.hash=$hash" \
+        --label "$LABEL=$release" -f "$HERE/image/Containerfile" -t "$image" "$ctx" >/dev/null
+    rm -rf "$ctx"
+    podman image prune --force >/dev/null
+}
+
+cmd_build() {
+    build_base
+    build_wheels
+    local release
+    for release in "${@:-hawthorn maple}"; do
+        for r in $release; do build_release "$r"; done
+    done
+}
+
+wait_running() {
+    local name="$1" state i
+    for i in $(seq 1 60); do
+        state="$(podman exec "$name" systemctl is-system-running 2>/dev/null || true)"
+        case "$state" in
+            running) return 0 ;;
+            degraded)
+                log "$name: systemd is degraded:"
+                podman exec "$name" systemctl --failed --no-legend >&2 || true
+                return 1 ;;
+        esac
+        sleep 0.5
+    done
+    log "$name: systemd did not come up (state: $state)"
+    return 1
+}
+
+cmd_up() {
+    local name="$1" release="$2"
+    cmd_build "$release"
+    podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
+    podman run --detach --name "$name" --hostname "$name" --systemd=always \
+        --label "$LABEL=$release" "localhost/openedx-sandbox:$release" /sbin/init >/dev/null
+    wait_running "$name"
+    log "$name is up ($release)"
+}
+
+cmd_down() {
+    local names=("$@")
+    if [ ${#names[@]} -eq 0 ]; then
+        mapfile -t names < <(podman ps --all --filter "label=$LABEL" --format '{{.Names}}')
+    fi
+    [ ${#names[@]} -eq 0 ] || podman rm --force --time 0 "${names[@]}" >/dev/null
+}
+
+setup_podman_env
+case "${1:-}" in
+    build) shift; cmd_build "$@" ;;
+    up) shift; cmd_up "$@" ;;
+    down) shift; cmd_down "$@" ;;
+    env) echo "export CONTAINERS_CONF=$CONTAINERS_CONF CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF" ;;
+    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+esac
