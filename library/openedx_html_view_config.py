@@ -1,0 +1,326 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: openedx_html_view_config
+short_description: Set the certificate HTML view configuration of an Open edX platform
+description:
+  - Makes the configuration in force of the platform's
+    C(CertificateHtmlViewConfiguration) (Django admin, Certificates, HTML View
+    Configuration) equal to I(enabled) and I(configuration).
+  - The model is append-only (django-config-models) and the newest row is the
+    one in force. When it already matches, nothing is written; otherwise ONE
+    new row is added, in a transaction, with the configuration as sorted,
+    indented JSON. Existing rows are never changed, so the history stays.
+  - The comparison is semantic (parsed JSON, key order and spacing do not
+    matter).
+  - The configuration is checked before the platform is started. The
+    platform itself only checks the JSON syntax, but its certificate page
+    fails with a server error when the C(default) section lacks a key that
+    the installation guide lists as required; this module refuses such a
+    configuration and names the field.
+  - Reading, comparing and writing happen in ONE platform process
+    (C(manage.py SERVICE --settings=S shell -c)).
+options:
+  configuration:
+    description:
+      - The whole configuration, as the platform stores it (a mapping, or
+        its JSON text).
+      - C(default) is required and must hold C(platform_name),
+        C(company_about_url), C(company_privacy_url), C(company_tos_url),
+        C(company_verified_certificate_url), C(logo_src) and C(logo_url).
+        The C(company_*_url) keys and C(logo_url) must be absolute http(s)
+        URLs; C(logo_src) is a path starting with C(/) or an absolute
+        http(s) URL. Other keys, such as C(accomplishment_class_append) or
+        C(certificate_verify_url_prefix), are allowed.
+      - Every other top-level key is a section for one certificate mode and
+        must be a course mode (C(audit), C(honor), C(verified),
+        C(professional), C(no-id-professional), C(credit), C(masters),
+        C(executive-education), C(paid-executive-education),
+        C(unpaid-executive-education), C(paid-bootcamp), C(unpaid-bootcamp),
+        or the platform's seeded C(base) and C(distinguished)), or be listed
+        in I(allowed_extra_modes). Each mode section needs the strings
+        C(certificate_type) and C(certificate_title); C(document_body_class_append)
+        is optional.
+      - The role C(openedx_certificates) builds this mapping from simple
+        variables; this module takes the finished mapping so that every key
+        the platform reads can be set.
+    type: dict
+    required: true
+  enabled:
+    description:
+      - The C(enabled) flag of the configuration row.
+    type: bool
+    default: true
+  allowed_extra_modes:
+    description:
+      - Extra section names accepted besides the known course modes, for a
+        custom course mode of your installation.
+    type: list
+    elements: str
+    default: []
+  username:
+    description:
+      - The platform user recorded as C(changed_by) of a new row. It must
+        exist on the platform. Unset to record none.
+    type: str
+  migrate_first:
+    description:
+      - Apply the service's pending migrations in the same platform process
+        before reading the configuration (in check mode, only list them).
+        Saves one platform start on a freshly installed or upgraded host,
+        where the certificates migrations may still be pending.
+    type: bool
+    default: false
+  service:
+    description:
+      - The service whose C(manage.py) runs the process.
+    type: str
+    choices: [lms, cms]
+    default: lms
+  platform_dir:
+    description:
+      - The edx-platform checkout, where C(manage.py) is.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  python:
+    description:
+      - The platform's Python interpreter (the edxapp virtualenv).
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+  settings:
+    description:
+      - The Django settings name passed as C(--settings).
+      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
+        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
+        does not (legacy releases up to Hawthorn), else C(production).
+    type: str
+  user:
+    description:
+      - The user that runs the platform process (C(sudo -u USER)); no sudo
+        when the module already runs as this user. Empty to run as the
+        module's own user.
+    type: str
+    default: edxapp
+  environment:
+    description:
+      - Environment variables for the platform process, merged over the
+        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) pointing to
+        C(/edx/etc/lms.yml) and C(/edx/etc/studio.yml) for settings other
+        than C(aws); C(CONFIG_ROOT) when I(config_root) is given).
+    type: dict
+    default: {}
+  config_root:
+    description:
+      - Legacy releases only, the directory with C(lms.env.json); passed as
+        C(CONFIG_ROOT). Default is the directory above I(platform_dir).
+    type: path
+notes:
+  - Check mode reads and compares only. With I(migrate_first) it lists the
+    pending migrations; if the configuration table cannot be read before
+    they are applied, the task reports a change with a warning.
+  - Supports C(--diff) (the configuration before and after, as JSON).
+  - The platform caches the configuration for up to 600 seconds; saving a
+    row clears that cache, as a save in the Django admin does.
+  - Needs C(sudo) on the host when the module does not run as I(user).
+seealso:
+  - module: openedx_migrate
+author:
+  - Open edX toolkit contributors
+'''
+
+EXAMPLES = r'''
+- name: Certificate page configuration
+  openedx_html_view_config:
+    enabled: true
+    username: admin
+    configuration:
+      default:
+        accomplishment_class_append: accomplishment-certificate
+        platform_name: Example Academy
+        company_about_url: https://academy.example.com/about
+        company_privacy_url: https://academy.example.com/privacy
+        company_tos_url: https://academy.example.com/tos
+        company_verified_certificate_url: https://academy.example.com/verified
+        logo_src: /static/certificates/images/logo.png
+        logo_url: https://academy.example.com
+      honor:
+        certificate_type: Honor Code
+        certificate_title: Certificate of Achievement
+      verified:
+        certificate_type: Verified
+        certificate_title: Verified Certificate of Achievement
+        document_body_class_append: is-idverified
+  become: true
+
+- name: The same on a fresh Hawthorn host, migrating first in the same process
+  openedx_html_view_config:
+    settings: aws
+    migrate_first: true
+    configuration: "{{ certificates_html_view_configuration }}"
+  become: true
+'''
+
+RETURN = r'''
+changed:
+  description: Whether a new configuration row was written (in check mode, would be).
+  returned: always
+  type: bool
+current:
+  description: The configuration now in force (in check mode, the one still in force), or null when there is none.
+  returned: always
+  type: dict
+  sample: {"enabled": true, "configuration": {"default": {"platform_name": "Example Academy"}}}
+previous:
+  description: The configuration that was in force before this run, or null.
+  returned: always
+  type: dict
+row_id:
+  description: The id of the row in force after this run (in check mode, before).
+  returned: always
+  type: int
+  sample: 7
+rows:
+  description: How many configuration rows the table holds (history included).
+  returned: always
+  type: int
+migrations:
+  description: With I(migrate_first), the migrations that were pending and those applied.
+  returned: when migrate_first is true
+  type: dict
+  sample: {"pending": ["certificates.0002_data"], "applied": ["certificates.0002_data"]}
+platform_starts:
+  description: How many platform processes this run started (0 when the arguments were invalid).
+  returned: always
+  type: int
+  sample: 1
+'''
+
+import json
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_html_config import validate_configuration, format_problems
+from ansible.module_utils.openedx_platform import (
+    PLATFORM_ARGUMENT_SPEC,
+    mask,
+    run_platform_ops,
+    secret_values,
+)
+
+
+def _public(state):
+    """The part of a row state that the module returns."""
+    if state is None:
+        return None
+    public = dict(enabled=state.get('enabled'), configuration=state.get('configuration'))
+    for key in ('id', 'change_date', 'changed_by', 'parse_error'):
+        if state.get(key) is not None:
+            public[key] = state[key]
+    return public
+
+
+def _diff_text(state):
+    if state is None:
+        return ''
+    shown = dict(enabled=state.get('enabled'), configuration=state.get('configuration'))
+    return json.dumps(mask(shown), indent=2, sort_keys=True) + '\n'
+
+
+def main():
+    argument_spec = dict(
+        configuration=dict(type='dict', required=True),
+        enabled=dict(type='bool', default=True),
+        allowed_extra_modes=dict(type='list', elements='str', default=[]),
+        username=dict(type='str'),
+        migrate_first=dict(type='bool', default=False),
+        service=dict(type='str', choices=['lms', 'cms'], default='lms'),
+    )
+    argument_spec.update(PLATFORM_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    result = dict(changed=False, platform_starts=0)
+
+    problems = validate_configuration(params['configuration'], params['allowed_extra_modes'])
+    if problems:
+        module.fail_json(msg=format_problems(problems),
+                         problems=['%s: %s' % item for item in problems], **result)
+
+    apply = not module.check_mode
+    ops = []
+    if params['migrate_first']:
+        ops.append({'op': 'migrate', 'apply': apply})
+    ops.append({'op': 'html_view_config', 'apply': apply, 'username': params['username'] or None,
+                'wanted': {'enabled': params['enabled'],
+                           'configuration': params['configuration']}})
+    results = run_platform_ops(module, params['service'], ops)
+    result['platform_starts'] = 1
+
+    by_op = {}
+    failure = None
+    for item in results:
+        if item.get('failed'):
+            failure = item
+            break
+        by_op[item.get('op')] = item
+
+    if params['migrate_first']:
+        migrated = by_op.get('migrate')
+        if migrated is not None:
+            result['migrations'] = dict(pending=migrated.get('pending', []),
+                                        applied=migrated.get('applied', []))
+            if migrated.get('applied'):
+                result['changed'] = True
+            if apply and migrated.get('remaining'):
+                module.fail_json(msg='migrate of %s left migrations pending: %s'
+                                 % (params['service'], ', '.join(migrated['remaining'])), **result)
+
+    if failure is not None:
+        pending = (result.get('migrations') or {}).get('pending')
+        if module.check_mode and failure.get('op') == 'html_view_config' and pending:
+            module.warn('could not read the certificate HTML view configuration before the '
+                        'pending migrations are applied (%s); a real run migrates first'
+                        % failure.get('msg'))
+            result.update(changed=True, current=None, previous=None, row_id=None, rows=None)
+            module.exit_json(**result)
+        secrets = secret_values(params)
+        result['msg'] = mask(failure.get('msg') or 'the platform operation failed', secrets)
+        if failure.get('traceback'):
+            result['traceback_lines'] = mask(failure['traceback'].splitlines(), secrets)
+        module.fail_json(**result)
+
+    outcome = by_op.get('html_view_config')
+    if outcome is None:
+        module.fail_json(msg='the platform process returned no html_view_config result', **result)
+
+    before = outcome.get('before')
+    after = outcome.get('after')
+    changed = bool(outcome.get('changed'))
+    wanted_state = dict(enabled=params['enabled'], configuration=params['configuration'])
+    if changed:
+        result['changed'] = True
+    result.update(previous=mask(_public(before)), current=mask(_public(after)),
+                  row_id=outcome.get('row_id'), rows=outcome.get('rows'))
+    if module._diff:
+        result['diff'] = dict(
+            before=_diff_text(before),
+            after=_diff_text(after if apply else (wanted_state if changed else before)),
+            before_header='CertificateHtmlViewConfiguration (row %s)' % (before or {}).get('id'),
+            after_header='CertificateHtmlViewConfiguration (%s)'
+            % ('row %s' % outcome.get('row_id') if apply or not changed else 'new row'),
+        )
+    if changed:
+        result['msg'] = 'a new configuration row %s' % ('was written' if apply else 'would be written')
+    else:
+        result['msg'] = 'the configuration in force already matches'
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start the Open edX platform (``manage.py``) from a module.
+
+Every module of this toolkit that needs the platform goes through here:
+
+* ``PLATFORM_ARGUMENT_SPEC``: the options shared by those modules;
+* ``platform_settings(params)`` / ``platform_environment(params, service)``:
+  what to pass to ``manage.py``, detected from the files on the host when
+  not given;
+* ``manage_argv(params, service, args)``: the command line;
+* ``run_manage(module, service, args)``: run one management command;
+* ``run_platform_ops(module, service, ops, extra_sources=())``: run a list of
+  operations of ``openedx_runner`` in ONE platform process and return their
+  results (see ``openedx_runner`` for the protocol and how to add ops).
+
+The process runs as the platform user (``sudo -u USER``) unless the module
+already runs as that user, with the platform directory as working
+directory. Nothing here puts the runner script, the operations' arguments
+or the environment's values into a module result.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import pwd
+
+from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script
+
+try:
+    from ansible.module_utils import openedx_secrets as _secrets
+except ImportError:  # the masker is optional
+    _secrets = None
+
+__metaclass__ = type
+
+DEFAULT_PLATFORM_DIR = '/edx/app/edxapp/edx-platform'
+DEFAULT_PYTHON = '/edx/app/edxapp/venvs/edxapp/bin/python'
+DEFAULT_USER = 'edxapp'
+# Where modern releases (Ironwood and later) keep their YAML configuration.
+MODERN_CONFIG_DIR = '/edx/etc'
+SERVICES = ('lms', 'cms')
+STDERR_TAIL_LINES = 25
+
+PLATFORM_ARGUMENT_SPEC = dict(
+    platform_dir=dict(type='path', default=DEFAULT_PLATFORM_DIR),
+    python=dict(type='path', default=DEFAULT_PYTHON),
+    settings=dict(type='str'),
+    user=dict(type='str', default=DEFAULT_USER),
+    environment=dict(type='dict', default={}),
+    config_root=dict(type='path'),
+)
+
+# The documentation fragment of the options above, for the modules'
+# DOCUMENTATION blocks (kept here so that the modules say the same thing).
+PLATFORM_OPTIONS_DOC = r'''
+  platform_dir:
+    description:
+      - The edx-platform checkout, where C(manage.py) is.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  python:
+    description:
+      - The platform's Python interpreter (the edxapp virtualenv).
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+  settings:
+    description:
+      - The Django settings name passed as C(--settings).
+      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
+        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
+        does not (legacy releases up to Hawthorn), else C(production).
+    type: str
+  user:
+    description:
+      - The user that runs the platform process (C(sudo -u USER)); no sudo
+        when the module already runs as this user.
+      - Empty to run as whatever user the module runs as.
+    type: str
+    default: edxapp
+  environment:
+    description:
+      - Environment variables for the platform process, merged over the
+        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) pointing to
+        C(/edx/etc/lms.yml) and C(/edx/etc/studio.yml) for settings other
+        than C(aws); C(CONFIG_ROOT) when I(config_root) is given).
+    type: dict
+    default: {}
+  config_root:
+    description:
+      - Legacy releases only, the directory with C(lms.env.json) and
+        C(cms.env.json); passed as C(CONFIG_ROOT).
+      - Default is the directory above I(platform_dir), as on the platform.
+    type: path
+'''
+
+
+def _legacy_config_root(params):
+    return params.get('config_root') or os.path.dirname(
+        os.path.normpath(params.get('platform_dir') or DEFAULT_PLATFORM_DIR))
+
+
+def platform_settings(params):
+    """The settings name: given, else detected from the configuration files."""
+    if params.get('settings'):
+        return params['settings']
+    legacy_file = os.path.join(_legacy_config_root(params), 'lms.env.json')
+    modern_file = os.path.join(MODERN_CONFIG_DIR, 'lms.yml')
+    if os.path.exists(legacy_file) and not os.path.exists(modern_file):
+        return 'aws'
+    return 'production'
+
+
+def platform_environment(params, service=None):
+    """Environment variables for ``manage.py``: derived, then ``environment``."""
+    env = {}
+    if platform_settings(params) != 'aws':
+        env['LMS_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'lms.yml')
+        env['STUDIO_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'studio.yml')
+        env['CMS_CFG'] = env['STUDIO_CFG']
+    if params.get('config_root'):
+        env['CONFIG_ROOT'] = params['config_root']
+    for key, value in (params.get('environment') or {}).items():
+        env[str(key)] = '' if value is None else str(value)
+    return env
+
+
+def _current_user():
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return None
+
+
+def needs_sudo(params):
+    user = params.get('user')
+    return bool(user) and user != _current_user()
+
+
+def manage_argv(params, service, args, sudo='sudo', env_bin='env'):
+    """The argv list that runs ``manage.py SERVICE --settings=S ARGS...``."""
+    argv = []
+    if needs_sudo(params):
+        argv += [sudo, '-H', '-n', '-u', params['user'], '--']
+    environment = platform_environment(params, service)
+    if environment:
+        argv.append(env_bin)
+        argv += ['%s=%s' % (key, environment[key]) for key in sorted(environment)]
+    platform_dir = params.get('platform_dir') or DEFAULT_PLATFORM_DIR
+    argv += [params.get('python') or DEFAULT_PYTHON,
+             os.path.join(platform_dir, 'manage.py'),
+             service, '--settings=%s' % platform_settings(params)]
+    argv += list(args)
+    return argv
+
+
+def mask(value, secrets=()):
+    """Hide secrets with module_utils/openedx_secrets.py when that file exists.
+
+    Mappings and lists: values under secret-looking keys are masked. Text:
+    each string of ``secrets`` (see ``secret_values``) is replaced.
+    """
+    if _secrets is None:
+        return value
+    if isinstance(value, (dict, list, tuple)):
+        if secrets and isinstance(value, (list, tuple)):
+            value = [mask(item, secrets) for item in value]
+        return _secrets.mask_data(value)
+    if isinstance(value, str) and secrets:
+        return _secrets.scrub(value, secrets)
+    return value
+
+
+def secret_values(params):
+    """The secret strings among the module's options (the environment values
+    under secret-looking names), to scrub from error output."""
+    if _secrets is None:
+        return set()
+    return _secrets.secret_strings('environment', params.get('environment') or {})
+
+
+def _printable_argv(argv):
+    """argv for messages: environment values and the script text hidden."""
+    shown = []
+    in_env = False
+    hide_next = False
+    for item in argv:
+        if hide_next:
+            shown.append('<runner script>')
+            hide_next = False
+            continue
+        if in_env and '=' in item:
+            shown.append(item.split('=', 1)[0] + '=***')
+            continue
+        in_env = os.path.basename(item) == 'env'
+        if item == '-c' and shown and shown[-1] == 'shell':
+            hide_next = True
+        shown.append(item)
+    return ' '.join(shown)
+
+
+def _tail(text, lines=STDERR_TAIL_LINES):
+    return '\n'.join((text or '').rstrip().splitlines()[-lines:])
+
+
+def _check_paths(module, params):
+    platform_dir = params.get('platform_dir') or DEFAULT_PLATFORM_DIR
+    manage = os.path.join(platform_dir, 'manage.py')
+    if not os.path.isfile(manage):
+        module.fail_json(msg='no manage.py in platform_dir %s: set platform_dir to '
+                             'the edx-platform checkout' % platform_dir)
+    python = params.get('python') or DEFAULT_PYTHON
+    if not os.path.exists(python):
+        module.fail_json(msg='python %s does not exist: set python to the '
+                             "platform's virtualenv interpreter" % python)
+
+
+def _argv_for_module(module, service, args):
+    params = module.params
+    sudo = 'sudo'
+    if needs_sudo(params):
+        sudo = module.get_bin_path('sudo', required=True)
+    env_bin = module.get_bin_path('env') or '/usr/bin/env'
+    return manage_argv(params, service, args, sudo=sudo, env_bin=env_bin)
+
+
+def run_manage(module, service, args, data=None):
+    """Run ``manage.py SERVICE --settings=S ARGS``; return (rc, stdout, stderr)."""
+    if service not in SERVICES:
+        module.fail_json(msg='service must be one of %s, not %r' % (', '.join(SERVICES), service))
+    _check_paths(module, module.params)
+    argv = _argv_for_module(module, service, args)
+    platform_dir = module.params.get('platform_dir') or DEFAULT_PLATFORM_DIR
+    kwargs = dict(cwd=platform_dir)
+    if data is not None:
+        kwargs['data'] = data
+    return module.run_command(argv, **kwargs)
+
+
+def parse_result(stdout):
+    """The JSON between the sentinel lines of ``stdout``, or None."""
+    lines = (stdout or '').splitlines()
+    try:
+        begin = len(lines) - 1 - lines[::-1].index(RESULT_BEGIN)
+        end = lines.index(RESULT_END, begin + 1)
+    except ValueError:
+        return None
+    try:
+        return json.loads('\n'.join(lines[begin + 1:end]))
+    except ValueError:
+        return None
+
+
+def run_platform_ops(module, service, ops, extra_sources=()):
+    """Run ``ops`` in ONE ``manage.py SERVICE shell -c`` process.
+
+    Returns the list of op results. Fails the module when the process
+    exits non-zero or prints no result, with the return code and the end of
+    its standard error (the platform's traceback). An op that failed inside
+    the process is returned as ``{"failed": True, "msg": ...}``; the caller
+    decides (see ``first_failure``).
+    """
+    script = build_script(extra_sources)
+    data = json.dumps(list(ops))
+    rc, stdout, stderr = run_manage(module, service, ['shell', '-c', script], data=data)
+    results = parse_result(stdout) if rc == 0 else None
+    if rc != 0 or not isinstance(results, list):
+        argv = _argv_for_module(module, service, ['shell', '-c', script])
+        if rc == 0:
+            why = 'the platform process printed no result (missing %r)' % RESULT_BEGIN
+        else:
+            why = 'the platform process failed (rc=%s)' % rc
+        secrets = secret_values(module.params)
+        module.fail_json(
+            msg=mask('%s running manage.py %s shell; last lines of its error output:\n%s'
+                     % (why, service, _tail(stderr) or '(none)'), secrets),
+            rc=rc,
+            cmd=_printable_argv(argv),
+            stderr_lines=mask(_tail(stderr).splitlines(), secrets),
+            stdout_lines=mask(_tail(stdout).splitlines(), secrets),
+        )
+    return results
+
+
+def first_failure(results):
+    """The first failed op result, or None."""
+    for result in results:
+        if isinstance(result, dict) and result.get('failed'):
+            return result
+    return None
