@@ -1,0 +1,234 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the Open edX Ansible toolkit
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: openedx_facts
+short_description: Find out what an Open edX host runs, without starting the platform
+description:
+  - Looks at files only (it never imports or starts the platform) and returns the fact C(openedx)
+    describing the Open edX installation of a native (old official Ansible repository) host.
+  - "Generation V(legacy) (Hawthorn and earlier): C(lms.env.json) in the config root, C(lms/envs/aws.py),
+    and no YAML config. Generation V(modern) (Ironwood and later): the YAML config (C(/edx/etc/lms.yml), or
+    the file named by O(lms_cfg) or by C(LMS_CFG) in C(edxapp_env)) and C(lms/envs/production.py)."
+  - The release line is read from C(openedx/core/release.py) (C(RELEASE_LINE)) with a regular expression.
+  - Editing C(lms.env.json) on a modern host changes nothing the platform reads; use this module's
+    C(config_files) to pick the file to edit.
+version_added: "1.0.0"
+options:
+  platform_dir:
+    description: Where edx-platform is checked out.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  generation:
+    description:
+      - V(auto) detects the generation from the files. V(legacy) or V(modern) override detection, but
+        the module fails when the files on disk contradict the choice (for example V(legacy) on a host
+        that has C(/edx/etc/lms.yml) and no C(lms/envs/aws.py)).
+    type: str
+    choices: [ auto, legacy, modern ]
+    default: auto
+  config_root:
+    description:
+      - Folder of the legacy JSON config files (the platform's C(CONFIG_ROOT)) and of C(edxapp_env).
+      - Default is the folder above O(platform_dir). When given, the legacy C(environment) fact sets C(CONFIG_ROOT).
+    type: path
+  yaml_config_dir:
+    description: Folder of the modern YAML config files C(lms.yml) and C(studio.yml).
+    type: path
+    default: /edx/etc
+  lms_cfg:
+    description:
+      - The modern LMS config file (what C(LMS_CFG) names). Default is C(LMS_CFG) from C(edxapp_env) in
+        the config root if set there, else C(lms.yml) in O(yaml_config_dir).
+    type: path
+  studio_cfg:
+    description:
+      - The modern Studio config file (C(STUDIO_CFG)/C(CMS_CFG)). Default as for O(lms_cfg), with C(studio.yml).
+    type: path
+  python:
+    description: The platform's Python interpreter, reported in C(python) when it exists.
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.facts
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  facts:
+    support: full
+  platform:
+    platforms: posix
+notes:
+  - C(lms_https) is read from the LMS config file (C(LMS_ROOT_URL) scheme, or the legacy C(HTTPS) key);
+    reading a YAML config needs PyYAML on the managed host, and reading a 0640 file needs privileges
+    (C(become)). When it cannot be read, C(lms_https) is null and a warning says why.
+  - Tutor installs are containers with their own layout and are not detected.
+seealso:
+  - module: openedx_env_config
+author:
+  - Open edX Ansible toolkit contributors
+"""
+
+EXAMPLES = r"""
+- name: Find out what this host runs
+  openedx_facts:
+
+- name: Turn on HTML certificates in the file this host really reads
+  openedx_env_config:
+    path: "{{ openedx.config_files.lms }}"
+    settings:
+      FEATURES.CERTIFICATES_HTML_VIEW: true
+
+- name: Generate certificates with the command this release has
+  ansible.builtin.debug:
+    msg: "{{ 'ungenerated_certs' if openedx.commands.ungenerated_certs else 'cert_generation' }}"
+
+- name: Insist on a legacy host (fails with an explanation on Ironwood and later)
+  openedx_facts:
+    generation: legacy
+"""
+
+RETURN = r"""
+ansible_facts:
+  description: Facts to add to the host's variables.
+  returned: always
+  type: dict
+  contains:
+    openedx:
+      description: What the host runs.
+      returned: success
+      type: dict
+      contains:
+        generation:
+          description: V(legacy) (Hawthorn and earlier) or V(modern) (Ironwood and later), as detected or as asked.
+          type: str
+          sample: modern
+        generation_detected:
+          description: What the files on disk say (null when they say nothing clear).
+          type: str
+          sample: modern
+        release_line:
+          description: C(RELEASE_LINE) from C(openedx/core/release.py), null when absent.
+          type: str
+          sample: lilac
+        settings:
+          description: The Django settings name for C(--settings) (C(aws), C(production), or C(EDX_PLATFORM_SETTINGS) from C(edxapp_env)).
+          type: str
+          sample: production
+        platform_dir:
+          description: The edx-platform folder.
+          type: str
+          sample: /edx/app/edxapp/edx-platform
+        manage_py:
+          description: Path of C(manage.py).
+          type: str
+          sample: /edx/app/edxapp/edx-platform/manage.py
+        config_root:
+          description: The legacy config folder (C(CONFIG_ROOT)).
+          type: str
+          sample: /edx/app/edxapp
+        config_files:
+          description: The config files the platform reads; C(lms), C(cms), and for legacy also C(lms_auth), C(cms_auth).
+          type: dict
+          sample: {lms: /edx/etc/lms.yml, cms: /edx/etc/studio.yml}
+        config_files_exist:
+          description: For each entry of C(config_files), whether the file exists.
+          type: dict
+          sample: {lms: true, cms: true}
+        config_format:
+          description: V(json) (legacy) or V(yaml) (modern).
+          type: str
+          sample: yaml
+        environment:
+          description: Environment variables C(manage.py) needs (C(LMS_CFG), C(STUDIO_CFG), C(CMS_CFG) for modern; C(CONFIG_ROOT) for legacy when O(config_root) is given).
+          type: dict
+          sample: {LMS_CFG: /edx/etc/lms.yml, STUDIO_CFG: /edx/etc/studio.yml, CMS_CFG: /edx/etc/studio.yml}
+        env_file:
+          description: The C(edxapp_env) file that was read, null when there is none.
+          type: str
+          sample: /edx/app/edxapp/edxapp_env
+        service_manager:
+          description: V(supervisor) when C(/edx/bin/supervisorctl) exists, else V(systemd) when an C(lms.service) unit exists, else V(unknown).
+          type: str
+          sample: supervisor
+        supervisorctl:
+          description: The supervisorctl wrapper, when the service manager is supervisor.
+          type: str
+          sample: /edx/bin/supervisorctl
+        services:
+          description: Program or unit names for C(lms), C(cms) and C(workers) (null when absent).
+          type: dict
+          sample: {lms: lms, cms: cms, workers: "edxapp_worker:"}
+        commands:
+          description: Which certificate management commands exist (C(ungenerated_certs), C(gen_cert_report), C(cert_generation)).
+          type: dict
+          sample: {ungenerated_certs: true, gen_cert_report: false, cert_generation: false}
+        audit_cert_cutoff_supported:
+          description: Whether the release still reads C(AUDIT_CERT_CUTOFF_DATE) (up to Lilac; removed in Maple).
+          type: bool
+          sample: true
+        audit_cert_cutoff_source:
+          description: How that was decided, V(release_line) or V(lms/envs/common.py) (for C(master) or unknown release lines).
+          type: str
+          sample: release_line
+        lms_https:
+          description: Whether the LMS is served over HTTPS, from the config (C(LMS_ROOT_URL) scheme or C(HTTPS)); null when unknown.
+          type: bool
+          sample: true
+        python:
+          description: The platform's Python interpreter when it exists, else null.
+          type: str
+          sample: /edx/app/edxapp/venvs/edxapp/bin/python
+        evidence:
+          description: The files and markers that were looked at, for troubleshooting.
+          type: list
+          elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_host import DetectionError, detect
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            platform_dir=dict(type="path", default="/edx/app/edxapp/edx-platform"),
+            generation=dict(type="str", default="auto", choices=["auto", "legacy", "modern"]),
+            config_root=dict(type="path"),
+            yaml_config_dir=dict(type="path", default="/edx/etc"),
+            lms_cfg=dict(type="path"),
+            studio_cfg=dict(type="path"),
+            python=dict(type="path", default="/edx/app/edxapp/venvs/edxapp/bin/python"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        facts, warnings = detect(
+            platform_dir=params["platform_dir"],
+            generation=params["generation"],
+            config_root=params["config_root"],
+            yaml_config_dir=params["yaml_config_dir"],
+            lms_cfg=params["lms_cfg"],
+            studio_cfg=params["studio_cfg"],
+            python=params["python"],
+        )
+    except DetectionError as exc:
+        module.fail_json(msg=str(exc))
+    for warning in warnings:
+        module.warn(warning)
+    module.exit_json(changed=False, ansible_facts={"openedx": facts})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,330 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the Open edX Ansible toolkit
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Find out what an Open edX host runs, from files only (never imports or
+starts the platform). Used by the openedx_facts module.
+
+Generations (see the project's reference notes):
+- legacy (up to Hawthorn): ``--settings=aws`` (lms/envs/aws.py) reading
+  ``$CONFIG_ROOT/lms.env.json`` (CONFIG_ROOT = the folder above edx-platform);
+- modern (Ironwood on): ``--settings=production`` reading the YAML files named
+  by ``LMS_CFG`` / ``STUDIO_CFG`` (``/edx/etc/lms.yml``, ``/edx/etc/studio.yml``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+
+try:
+    import yaml
+
+    HAS_YAML = True
+except ImportError:  # pragma: no cover
+    yaml = None
+    HAS_YAML = False
+
+DEFAULT_PLATFORM_DIR = "/edx/app/edxapp/edx-platform"
+DEFAULT_YAML_CONFIG_DIR = "/edx/etc"
+DEFAULT_PYTHON = "/edx/app/edxapp/venvs/edxapp/bin/python"
+SUPERVISORCTL = "/edx/bin/supervisorctl"
+SYSTEMD_UNIT_DIRS = ("/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system")
+
+CERT_COMMANDS_DIR = "lms/djangoapps/certificates/management/commands"
+CERT_COMMANDS = ("ungenerated_certs", "gen_cert_report", "cert_generation")
+
+# Release lines, oldest first. AUDIT_CERT_CUTOFF_DATE exists up to Lilac and
+# was removed in Maple.
+LEGACY_RELEASES = ("aspen", "birch", "cypress", "dogwood", "eucalyptus", "ficus", "ginkgo", "hawthorn")
+MODERN_WITH_CUTOFF = ("ironwood", "juniper", "koa", "lilac")
+MODERN_WITHOUT_CUTOFF = ("maple", "nutmeg", "olive", "palm", "quince", "redwood", "sumac", "teak",
+                         "ulmo", "verawood", "willow")
+CUTOFF_RELEASES = LEGACY_RELEASES + MODERN_WITH_CUTOFF
+
+_RELEASE_RE = re.compile(r"""^\s*RELEASE_LINE\s*=\s*(?:u|r)?['"]([^'"]*)['"]""", re.M)
+_EXPORT_RE = re.compile(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$""")
+
+
+class DetectionError(Exception):
+    pass
+
+
+def _read_text(path, limit=4 << 20):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except (IOError, OSError):
+        return None
+
+
+def read_release_line(platform_dir):
+    """RELEASE_LINE from openedx/core/release.py, read with a regex."""
+    text = _read_text(os.path.join(platform_dir, "openedx", "core", "release.py"))
+    if text is None:
+        return None
+    match = _RELEASE_RE.search(text)
+    return match.group(1).strip() if match else None
+
+
+def release_name(release_line):
+    """'lilac' from 'lilac', 'open-release/lilac.3', 'Lilac'; None when unknown."""
+    if not release_line:
+        return None
+    value = release_line.strip().lower()
+    if value.startswith("open-release/"):
+        value = value[len("open-release/"):]
+    match = re.match(r"[a-z]+", value)
+    return match.group(0) if match else None
+
+
+def release_generation(release_line):
+    name = release_name(release_line)
+    if name in LEGACY_RELEASES:
+        return "legacy"
+    if name in MODERN_WITH_CUTOFF or name in MODERN_WITHOUT_CUTOFF:
+        return "modern"
+    return None
+
+
+def read_env_file(path):
+    """``export NAME=value`` lines of an edxapp_env-style file -> dict."""
+    text = _read_text(path)
+    result = {}
+    if text is None:
+        return result
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        match = _EXPORT_RE.match(line)
+        if not match:
+            continue
+        value = match.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[match.group(1)] = value
+    return result
+
+
+def _https_from_config(path, fmt):
+    """True/False from LMS_ROOT_URL's scheme (or the legacy HTTPS key);
+    None when the file cannot be read or says nothing. Only a boolean ever
+    leaves this function: the config holds secrets."""
+    text = _read_text(path)
+    if text is None:
+        return None, "cannot read %s" % path
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+        elif HAS_YAML:
+            data = yaml.safe_load(text)
+        else:
+            return None, "PyYAML is missing: cannot read %s" % path
+    except Exception:
+        return None, "%s does not parse as %s" % (path, fmt.upper())
+    if not isinstance(data, dict):
+        return None, None
+    root_url = data.get("LMS_ROOT_URL")
+    if isinstance(root_url, str) and "://" in root_url:
+        scheme = root_url.split("://", 1)[0].lower()
+        if scheme in ("http", "https"):
+            return scheme == "https", None
+    https = data.get("HTTPS")
+    if isinstance(https, bool):
+        return https, None
+    if isinstance(https, str) and https.lower() in ("on", "off", "true", "false", "yes", "no", "1", "0"):
+        return https.lower() in ("on", "true", "yes", "1"), None
+    return None, None
+
+
+def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=None,
+           yaml_config_dir=DEFAULT_YAML_CONFIG_DIR, lms_cfg=None, studio_cfg=None,
+           python=DEFAULT_PYTHON, env_file=None):
+    """Return the ``openedx`` facts dict and a list of warnings.
+
+    Raises DetectionError when there is no platform, or when ``generation``
+    contradicts what is on disk.
+    """
+    warnings = []
+    evidence = []
+    platform_dir = os.path.normpath(platform_dir)
+    envs_dir = os.path.join(platform_dir, "lms", "envs")
+    if not os.path.isdir(platform_dir) or not (
+            os.path.isfile(os.path.join(platform_dir, "manage.py")) or os.path.isdir(envs_dir)):
+        raise DetectionError(
+            "no Open edX platform found at %s: looked for %s and %s (set platform_dir if the platform "
+            "lives elsewhere)" % (platform_dir, os.path.join(platform_dir, "manage.py"), envs_dir))
+
+    given_root = config_root
+    config_root = os.path.normpath(config_root or os.path.dirname(platform_dir))
+    env_file = env_file or os.path.join(config_root, "edxapp_env")
+    env_vars = read_env_file(env_file)
+    if env_vars:
+        evidence.append("read %s" % env_file)
+
+    lms_yml = lms_cfg or env_vars.get("LMS_CFG") or os.path.join(yaml_config_dir, "lms.yml")
+    studio_yml = (studio_cfg or env_vars.get("STUDIO_CFG") or env_vars.get("CMS_CFG")
+                  or os.path.join(yaml_config_dir, "studio.yml"))
+    lms_json = os.path.join(config_root, "lms.env.json")
+    cms_json = os.path.join(config_root, "cms.env.json")
+    aws_py = os.path.join(envs_dir, "aws.py")
+    production_py = os.path.join(envs_dir, "production.py")
+
+    has = {
+        "lms_yml": os.path.isfile(lms_yml),
+        "lms_json": os.path.isfile(lms_json),
+        "aws_py": os.path.isfile(aws_py),
+        "production_py": os.path.isfile(production_py),
+    }
+    for name, path in (("lms_yml", lms_yml), ("lms_json", lms_json), ("aws_py", aws_py),
+                       ("production_py", production_py)):
+        evidence.append("%s %s" % ("found" if has[name] else "no", path))
+
+    release_line = read_release_line(platform_dir)
+    by_release = release_generation(release_line)
+    if release_line:
+        evidence.append("RELEASE_LINE = %r" % release_line)
+
+    if has["aws_py"] and has["lms_json"] and not has["lms_yml"]:
+        on_disk = "legacy"
+    elif has["lms_yml"] and (has["production_py"] or not has["aws_py"]):
+        on_disk = "modern"
+    elif has["production_py"] and not has["aws_py"]:
+        on_disk = "modern"
+    elif has["aws_py"] and not has["production_py"]:
+        on_disk = "legacy"
+    elif by_release:
+        on_disk = by_release
+    else:
+        on_disk = None
+
+    if generation in (None, "", "auto"):
+        if on_disk is None:
+            raise DetectionError(
+                "cannot tell which Open edX generation %s runs: looked for %s with %s (legacy, Hawthorn and "
+                "earlier) and for %s with %s (Ironwood and later), and for RELEASE_LINE in %s; set generation "
+                "(and config_root, yaml_config_dir or lms_cfg) to say it"
+                % (platform_dir, aws_py, lms_json, production_py, lms_yml,
+                   os.path.join(platform_dir, "openedx/core/release.py")))
+        chosen = on_disk
+        if by_release and by_release != on_disk:
+            warnings.append("RELEASE_LINE %r suggests the %s generation but the files on disk say %s; using %s"
+                            % (release_line, by_release, on_disk, on_disk))
+    else:
+        chosen = generation
+        problems = []
+        if generation == "legacy":
+            if not has["aws_py"]:
+                if has["lms_yml"]:
+                    problems.append("%s exists" % lms_yml)
+                problems.append("%s is missing" % aws_py)
+            if by_release == "modern":
+                problems.append("RELEASE_LINE is %r" % release_line)
+            verdict = "this host runs Ironwood or later"
+        else:
+            if not has["production_py"]:
+                problems.append("%s is missing" % production_py)
+                if has["lms_json"]:
+                    problems.append("%s exists" % lms_json)
+            if by_release == "legacy":
+                problems.append("RELEASE_LINE is %r" % release_line)
+            verdict = "this host runs Hawthorn or earlier"
+        if problems:
+            raise DetectionError("generation=%s was asked but %s: %s" % (generation, " and ".join(problems), verdict))
+
+    settings = "aws" if chosen == "legacy" else "production"
+    custom = env_vars.get("EDX_PLATFORM_SETTINGS")
+    if custom and custom != settings:
+        if os.path.isfile(os.path.join(envs_dir, custom + ".py")):
+            evidence.append("EDX_PLATFORM_SETTINGS=%s in %s" % (custom, env_file))
+            settings = custom
+        else:
+            warnings.append("%s sets EDX_PLATFORM_SETTINGS=%s but lms/envs/%s.py does not exist; using %s"
+                            % (env_file, custom, custom, settings))
+
+    if chosen == "legacy":
+        config_files = {
+            "lms": lms_json,
+            "cms": cms_json,
+            "lms_auth": os.path.join(config_root, "lms.auth.json"),
+            "cms_auth": os.path.join(config_root, "cms.auth.json"),
+        }
+        config_format = "json"
+        environment = {}
+        if given_root:
+            environment["CONFIG_ROOT"] = config_root
+        if not has["lms_json"]:
+            warnings.append("legacy generation but %s does not exist" % lms_json)
+    else:
+        config_files = {"lms": lms_yml, "cms": studio_yml}
+        config_format = "yaml"
+        environment = {"LMS_CFG": lms_yml, "STUDIO_CFG": studio_yml, "CMS_CFG": studio_yml}
+        if not has["lms_yml"]:
+            warnings.append("modern generation but %s does not exist (the platform will fail with "
+                            "ImproperlyConfigured until LMS_CFG names an existing file)" % lms_yml)
+        if has["lms_json"]:
+            warnings.append("%s exists but this host reads %s: edits to the JSON file change nothing"
+                            % (lms_json, lms_yml))
+    config_files_exist = dict((k, os.path.isfile(v)) for k, v in config_files.items())
+
+    commands_dir = os.path.join(platform_dir, CERT_COMMANDS_DIR)
+    commands = dict((name, os.path.isfile(os.path.join(commands_dir, name + ".py"))) for name in CERT_COMMANDS)
+
+    name = release_name(release_line)
+    if name in CUTOFF_RELEASES:
+        cutoff, cutoff_source = True, "release_line"
+    elif name in MODERN_WITHOUT_CUTOFF:
+        cutoff, cutoff_source = False, "release_line"
+    else:
+        common = _read_text(os.path.join(envs_dir, "common.py"))
+        cutoff = bool(common and "AUDIT_CERT_CUTOFF_DATE" in common)
+        cutoff_source = "lms/envs/common.py"
+
+    if os.path.exists(SUPERVISORCTL):
+        service_manager = "supervisor"
+        services = {"lms": "lms", "cms": "cms", "workers": "edxapp_worker:"}
+    else:
+        units = {}
+        for unit in ("lms", "cms", "edxapp-workers"):
+            units[unit] = any(os.path.exists(os.path.join(d, unit + ".service")) for d in SYSTEMD_UNIT_DIRS)
+        if units["lms"]:
+            service_manager = "systemd"
+            services = {"lms": "lms", "cms": "cms" if units["cms"] else None,
+                        "workers": "edxapp-workers" if units["edxapp-workers"] else None}
+        else:
+            service_manager = "unknown"
+            services = {"lms": None, "cms": None, "workers": None}
+
+    lms_https = None
+    if config_files_exist["lms"]:
+        lms_https, problem = _https_from_config(config_files["lms"], config_format)
+        if problem:
+            warnings.append("lms_https unknown: %s" % problem)
+
+    facts = {
+        "generation": chosen,
+        "generation_detected": on_disk,
+        "release_line": release_line,
+        "settings": settings,
+        "platform_dir": platform_dir,
+        "manage_py": os.path.join(platform_dir, "manage.py"),
+        "config_root": config_root,
+        "config_files": config_files,
+        "config_files_exist": config_files_exist,
+        "config_format": config_format,
+        "environment": environment,
+        "env_file": env_file if os.path.isfile(env_file) else None,
+        "service_manager": service_manager,
+        "supervisorctl": SUPERVISORCTL if service_manager == "supervisor" else None,
+        "services": services,
+        "commands": commands,
+        "audit_cert_cutoff_supported": cutoff,
+        "audit_cert_cutoff_source": cutoff_source,
+        "lms_https": lms_https,
+        "python": python if os.path.isfile(python) else None,
+        "evidence": evidence,
+    }
+    return facts, warnings

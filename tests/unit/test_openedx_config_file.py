@@ -1,0 +1,374 @@
+"""Unit tests of module_utils/openedx_config_file.py and openedx_secrets.py."""
+
+import datetime
+import multiprocessing
+import os
+import time
+
+import pytest
+import yaml
+
+from ansible.module_utils import openedx_config_file as cf
+from ansible.module_utils import openedx_secrets as sec
+from ansible.module_utils.openedx_config_file import ConfigFileError, plan_edit
+
+
+# --------------------------------------------------------------------------
+# secrets
+
+
+@pytest.mark.parametrize("key", [
+    "SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DATABASES.default.PASSWORD",
+    "JWT_AUTH.JWT_SECRET_KEY", "EDX_API_KEY", "social_auth_oauth_secrets", "CELERY_BROKER_PASSWORD",
+    "OAUTH_TOKEN_URL", "ZENDESK_API_KEY", "FOO.api_key.bar", "SOME_CREDENTIALS", "DB_PASSWD",
+])
+def test_secret_keys(key):
+    assert sec.is_secret_key(key)
+    assert sec.mask_value(key, "abc") == sec.MASK
+
+
+@pytest.mark.parametrize("key", [
+    "FEATURES.CERTIFICATES_HTML_VIEW", "AUDIT_CERT_CUTOFF_DATE", "LMS_ROOT_URL", "PLATFORM_NAME",
+    "FEATURES.ENABLE_DISCUSSION_SERVICE", "DATABASES.default.HOST",
+])
+def test_not_secret_keys(key):
+    assert not sec.is_secret_key(key)
+    assert sec.mask_value(key, "abc") == "abc"
+
+
+def test_mask_nested_dict():
+    value = {"default": {"HOST": "db", "PASSWORD": "pw", "OPTIONS": {"token": "t"}}, "list": [{"api_key": 1}]}
+    masked = sec.mask_value("DATABASES", value)
+    assert masked == {"default": {"HOST": "db", "PASSWORD": sec.MASK, "OPTIONS": {"token": sec.MASK}},
+                      "list": [{"api_key": sec.MASK}]}
+    assert value["default"]["PASSWORD"] == "pw"  # not changed in place
+
+
+def test_secret_strings_and_scrub():
+    found = sec.secret_strings("DATABASES", {"default": {"PASSWORD": "hunter22", "HOST": "dbhost"}})
+    assert found == {"hunter22"}
+    assert sec.scrub("x hunter22 y", found) == "x %s y" % sec.MASK
+    assert sec.scrub("abc", {"ab"}) == "abc"  # too short to scrub
+
+
+# --------------------------------------------------------------------------
+# keys and values
+
+
+def test_parse_dotted_key():
+    assert cf.parse_dotted_key("FEATURES.CERTIFICATES_HTML_VIEW") == ["FEATURES", "CERTIFICATES_HTML_VIEW"]
+    assert cf.parse_dotted_key(r"CELERY_ROUTES.lms\.tasks.queue") == ["CELERY_ROUTES", "lms.tasks", "queue"]
+    assert cf.join_key(["a.b", "c"]) == r"a\.b.c"
+    for bad in ("", ".A", "A.", "A..B"):
+        with pytest.raises(ConfigFileError):
+            cf.parse_dotted_key(bad)
+
+
+def test_strict_equal():
+    assert cf.strict_equal({"a": [1, "x", None]}, {"a": [1, "x", None]})
+    assert not cf.strict_equal(True, 1)
+    assert not cf.strict_equal(1, 1.0)
+    assert not cf.strict_equal("true", True)
+    assert not cf.strict_equal(0, False)
+    assert not cf.strict_equal({"a": 1}, {"a": True})
+    assert not cf.strict_equal([1], [1, 2])
+    assert cf.strict_equal(float("nan"), float("nan"))
+
+
+def test_unsupported_value_type():
+    with pytest.raises(ConfigFileError, match="unsupported type"):
+        plan_edit("{}\n", "json", {"A": object()})
+
+
+# --------------------------------------------------------------------------
+# JSON layout
+
+
+@pytest.mark.parametrize("text", [
+    '{\n    "A": 1,\n    "B": {\n        "C": [\n            1,\n            2\n        ]\n    }\n}\n',
+    '{\n  "A": 1,\n  "B": {\n    "C": []\n  }\n}',
+    '{"B": 1, "A": {"C": "\\u00e9"}}\n',
+    '{"B":1,"A":{"C":"\u00e9"}}',
+    '{\n\t"A": 1\n}\n',
+    '{\n    "A": 1, \n    "B": 2\n}\n',  # Python 2 json.dumps(indent=4) trailing spaces
+])
+def test_json_layout_reproduced(text):
+    data = cf.load_json(text, "f")
+    new_text, warnings = cf.dump_json_like(text, data, data, "f")
+    assert new_text == text
+    assert warnings == []
+
+
+def test_json_sorted_keys_new_key_in_sorted_place():
+    text = '{\n    "A": 1,\n    "C": 3\n}\n'
+    plan = plan_edit(text, "json", {"B": 2})
+    assert plan.new_text == '{\n    "A": 1,\n    "B": 2,\n    "C": 3\n}\n'
+
+
+def test_json_unsorted_keys_new_key_last():
+    text = '{\n    "C": 3,\n    "A": 1\n}\n'
+    plan = plan_edit(text, "json", {"B": 2})
+    assert plan.new_text == '{\n    "C": 3,\n    "A": 1,\n    "B": 2\n}\n'
+
+
+def test_json_unreproducible_layout_warns():
+    text = '{\n    "A": 1.50,\n    "B": 2\n}\n'
+    plan = plan_edit(text, "json", {"B": 3})
+    assert plan.new_text == '{\n    "A": 1.5,\n    "B": 3\n}\n'
+    assert plan.warnings and "re-serialised" in plan.warnings[0]
+
+
+def test_json_ensure_ascii_detected():
+    escaped = '{\n    "A": "caf\\u00e9"\n}\n'
+    assert plan_edit(escaped, "json", {"B": "\u00fc"}).new_text == '{\n    "A": "caf\\u00e9",\n    "B": "\\u00fc"\n}\n'
+    raw = '{\n    "A": "caf\u00e9"\n}\n'
+    assert plan_edit(raw, "json", {"B": "\u00fc"}).new_text == '{\n    "A": "caf\u00e9",\n    "B": "\u00fc"\n}\n'
+
+
+def test_json_errors():
+    with pytest.raises(ConfigFileError, match=r"f is not valid JSON: Expecting .* at line 3, column 5"):
+        plan_edit('{\n    "A": 1\n    "B": 2\n}\n', "json", {"A": 2}, label="f")
+    with pytest.raises(ConfigFileError, match="is empty"):
+        plan_edit("  \n", "json", {"A": 2}, label="f")
+    with pytest.raises(ConfigFileError, match="top level of f is not a mapping"):
+        plan_edit("[1, 2]\n", "json", {"A": 2}, label="f")
+
+
+def test_parent_not_a_mapping_names_the_key():
+    with pytest.raises(ConfigFileError) as info:
+        plan_edit('{"FEATURES": {"X": "value-7f3a"}}', "json", {"FEATURES.X.Y": 1}, label="f")
+    assert "FEATURES.X is not a mapping" in str(info.value)
+    assert "FEATURES.X.Y" in str(info.value)
+    assert "value-7f3a" not in str(info.value)  # the value is never shown
+
+
+def test_settings_and_remove_conflict():
+    with pytest.raises(ConfigFileError, match="both in settings and in remove"):
+        plan_edit("{}", "json", {"A": 1}, ["A"])
+
+
+# --------------------------------------------------------------------------
+# YAML text editing
+
+
+def edit(text, settings=None, remove=None):
+    plan = plan_edit(text, "yaml", settings or {}, remove or [], label="f.yml")
+    assert cf.strict_equal(yaml.safe_load(plan.new_text) or {}, plan.new_data)
+    return plan.new_text
+
+
+def test_yaml_replace_keeps_inline_comment_and_quotes():
+    text = "A: 'x'   # keep me\nB: \"y\"\nC: z\n"
+    assert edit(text, {"A": "new", "B": "n2", "C": "n3"}) == "A: 'new'   # keep me\nB: \"n2\"\nC: n3\n"
+
+
+def test_yaml_plain_string_that_would_change_type_is_quoted():
+    assert edit("A: x\n", {"A": "true"}) == 'A: "true"\n'
+    assert edit("A: x\n", {"A": "2019-01-01"}) == 'A: "2019-01-01"\n'
+    assert edit("A: x\n", {"A": "a # b"}) == 'A: "a # b"\n'
+    assert edit("A: 'x'\n", {"A": "it's"}) == "A: 'it''s'\n"
+
+
+def test_yaml_scalar_types():
+    text = "A: 1\n"
+    assert edit(text, {"A": 1.0}) == "A: 1.0\n"
+    assert edit(text, {"A": True}) == "A: true\n"
+    assert edit(text, {"A": None}) == "A: null\n"
+    assert edit(text, {"A": 1e100}) == "A: 1.0e+100\n"
+    assert edit(text, {"A": "line1\nline2\t\u2028"}) == 'A: "line1\\nline2\\t\\u2028"\n'
+    assert edit(text, {"A": [1, "b", {"c": None}]}) == "A: [1, b, {c: null}]\n"
+    assert edit(text, {"A": {"x y": ["1", True]}}) == 'A: {x y: ["1", true]}\n'
+    assert edit(text, {"A": {}}) == "A: {}\n"
+
+
+def test_yaml_empty_value_and_block_values():
+    text = "A:\nB:\n  x: 1\n  y: 2\n# about C\nC: |\n  text\n  more\nD: last\n"
+    out = edit(text, {"A": 5, "B": "flat", "C": "short"})
+    assert out == "A: 5\nB: flat\n# about C\nC: short\nD: last\n"
+
+
+def test_yaml_insert_after_last_child_and_create_parents():
+    text = "FEATURES:\n    A: true\n    B: false\n\n# next section\nPLATFORM_NAME: X\n"
+    out = edit(text, {"FEATURES.C": True, "JWT_AUTH.JWT_ISSUER": "iss", "FEATURES.SUB.DEEP": 1})
+    assert out == ("FEATURES:\n    A: true\n    B: false\n    C: true\n    SUB:\n        DEEP: 1\n\n"
+                   "# next section\nPLATFORM_NAME: X\nJWT_AUTH:\n    JWT_ISSUER: iss\n")
+
+
+def test_yaml_indent_unit_detected_and_no_trailing_newline_kept():
+    text = "A:\n  B: 1"
+    assert edit(text, {"A.C": 2, "D.E": 3}) == "A:\n  B: 1\n  C: 2\nD:\n  E: 3"
+    assert edit(text, {"A.B": 5}) == "A:\n  B: 5"
+
+
+def test_yaml_indentless_list_value_replaced():
+    text = "HOSTS:\n- a\n- b\nNEXT: 1\n"
+    assert edit(text, {"HOSTS": ["c"]}) == "HOSTS: [c]\nNEXT: 1\n"
+    assert edit(text, {"NEW": 1}) == "HOSTS:\n- a\n- b\nNEXT: 1\nNEW: 1\n"
+
+
+def test_yaml_insert_after_list_and_block_scalar_last_child():
+    text = "P:\n  L:\n  - 1\n  - 2\n# trailing\nQ:\n  T: |\n    a\n    b\n\nR: 1\n"
+    out = edit(text, {"P.N": 1, "Q.U": 2})
+    assert out == "P:\n  L:\n  - 1\n  - 2\n  N: 1\n# trailing\nQ:\n  T: |\n    a\n    b\n  U: 2\n\nR: 1\n"
+
+
+def test_yaml_remove():
+    text = "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG:\n  only: 1\nH: 2"
+    assert edit(text, remove=["F.Y"]) == "A: 1  # c\nF:\n  X: 1\n  Z: 3\nG:\n  only: 1\nH: 2"
+    assert edit(text, remove=["H"]) == "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG:\n  only: 1"
+    assert edit(text, remove=["G.only"]) == "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG: {}\nH: 2"
+    assert edit("A: 1\n", remove=["A"]) == "{}\n"
+    plan = plan_edit(text, "yaml", {}, ["NOPE", "A.B", "F.NOPE"])
+    assert not plan.changed and plan.new_text == text
+
+
+def test_yaml_empty_flow_mapping_becomes_block():
+    assert edit("F: {}  # flags\nG: 1\n", {"F.A": True}) == "F:  # flags\n    A: true\nG: 1\n"
+    assert edit("{}\n", {"A.B": 1}) == "A:\n    B: 1\n"
+    assert edit("", {"A": 1}) == "A: 1\n"
+    assert edit("# only a comment\n", {"A": 1}) == "# only a comment\nA: 1\n"
+
+
+def test_yaml_flow_parent_refused_but_value_replace_allowed():
+    text = "FEATURES: {A: true, B: false}\n"
+    with pytest.raises(ConfigFileError) as info:
+        edit(text, {"FEATURES.C": True})
+    assert "FEATURES is a flow-style mapping" in str(info.value) and "line 1" in str(info.value)
+    with pytest.raises(ConfigFileError, match="flow-style"):
+        edit(text, remove=["FEATURES.A"])
+    assert edit(text, {"FEATURES.B": True}) == "FEATURES: {A: true, B: true}\n"
+    assert edit(text, {"FEATURES.B": "x, y"}) == 'FEATURES: {A: true, B: "x, y"}\n'
+
+
+def test_yaml_alias_refused():
+    text = "base: &b\n  x: 1\nother: *b\n"
+    with pytest.raises(ConfigFileError, match="alias"):
+        edit(text, {"other.y": 1})
+
+
+def test_yaml_errors():
+    with pytest.raises(ConfigFileError) as info:
+        plan_edit("A: 1\nB: [1, 2\nC: 3\n", "yaml", {"A": 2}, label="f.yml")
+    assert "f.yml is not valid YAML" in str(info.value) and "line" in str(info.value)
+    with pytest.raises(ConfigFileError, match="top level of f.yml is not a mapping"):
+        plan_edit("- 1\n- 2\n", "yaml", {"A": 2}, label="f.yml")
+    with pytest.raises(ConfigFileError, match="A is not a mapping"):
+        plan_edit("A: [1]\n", "yaml", {"A.B": 2}, label="f.yml")
+
+
+def test_yaml_parse_error_never_shows_the_line():
+    text = "SECRET_KEY: \"abc-very-secret\nB: 1\n"
+    with pytest.raises(ConfigFileError) as info:
+        plan_edit(text, "yaml", {"B": 2}, label="f.yml")
+    assert "very-secret" not in str(info.value)
+
+
+def test_yaml_verification_catches_unsafe_edit(monkeypatch):
+    # Break the renderer: the re-parse must notice and refuse.
+    monkeypatch.setattr(cf, "yaml_inline", lambda value, style=None, in_flow=False: "wrong")
+    with pytest.raises(ConfigFileError, match="does not read back as intended"):
+        plan_edit("A: 1\n", "yaml", {"A": 2}, label="f.yml")
+
+
+def test_yaml_date_value_vs_string_is_a_change():
+    plan = plan_edit("D: 2019-01-01\n", "yaml", {"D": "2019-01-01"})
+    assert plan.changed and plan.new_text == 'D: "2019-01-01"\n'
+    before, after = cf.diff_texts(plan.changes)
+    assert before == 'D: "2019-01-01"\n'  # the date, shown in ISO form
+    assert isinstance(plan.data["D"], datetime.date)
+
+
+def test_diff_texts_mask_secrets():
+    plan = plan_edit('{"A": 1, "SECRET_KEY": "old-secret-value", "DB": {"PASSWORD": "pw-old-1"}}', "json",
+                     {"A": 2, "SECRET_KEY": "new-secret-value", "DB": {"PASSWORD": "pw-new-1", "HOST": "h"},
+                      "NEW_TOKEN": "token-value-1"}, ["GONE"])
+    before, after = cf.diff_texts(plan.changes)
+    for secret in ("old-secret-value", "new-secret-value", "pw-old-1", "pw-new-1", "token-value-1"):
+        assert secret not in before + after
+    assert before == 'A: 1\nSECRET_KEY: ********\nDB: {"PASSWORD": "********"}\n'
+    assert after == ('A: 2\nSECRET_KEY: ******** (changed)\nDB: {"PASSWORD": "********", "HOST": "h"}\n'
+                     'NEW_TOKEN: ********\n')
+
+
+def test_decode_text_crlf_and_bom():
+    text, restore = cf.decode_text(b"\xef\xbb\xbfA: 1\r\nB: 2\r\n", "f")
+    assert text == "A: 1\nB: 2\n"
+    assert restore(text + "C: 3\n") == b"\xef\xbb\xbfA: 1\r\nB: 2\r\nC: 3\r\n"
+    with pytest.raises(ConfigFileError, match="not UTF-8"):
+        cf.decode_text(b"A: \xff\n", "f")
+
+
+def test_detect_format():
+    assert cf.detect_format("/x/lms.env.json", "auto") == "json"
+    assert cf.detect_format("/x/lms.yml", "auto") == "yaml"
+    assert cf.detect_format("/x/lms.yaml", "auto") == "yaml"
+    assert cf.detect_format("/x/config", "auto", '  {"a": 1}') == "json"
+    assert cf.detect_format("/x/config", "auto", "a: 1") == "yaml"
+    assert cf.detect_format("/x/lms.yml", "json") == "json"
+
+
+# --------------------------------------------------------------------------
+# the lock
+
+
+def _hold_then_report(path, queue):
+    with cf.locked_file(path, exclusive=True, timeout=10):
+        queue.put(time.time())
+
+
+def test_lock_blocks_a_second_holder(tmp_path):
+    path = tmp_path / "f.json"
+    path.write_text("{}")
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    with cf.locked_file(str(path), exclusive=True):
+        proc = ctx.Process(target=_hold_then_report, args=(str(path), queue))
+        proc.start()
+        time.sleep(0.6)
+        released_at = time.time()
+        assert queue.empty(), "second process got the lock while the first held it"
+    got_at = queue.get(timeout=10)
+    proc.join(10)
+    assert got_at >= released_at
+
+
+def test_lock_times_out(tmp_path):
+    path = tmp_path / "f.json"
+    path.write_text("{}")
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def try_lock():
+        try:
+            with cf.locked_file(str(path), exclusive=True, timeout=0.3):
+                queue.put("locked")
+        except ConfigFileError as exc:
+            queue.put(str(exc))
+
+    with cf.locked_file(str(path), exclusive=True):
+        proc = ctx.Process(target=try_lock)
+        proc.start()
+        message = queue.get(timeout=10)
+        proc.join(10)
+    assert "timed out" in message and str(path) in message
+
+
+def test_lock_follows_a_replaced_file(tmp_path):
+    path = tmp_path / "f.json"
+    path.write_text("old")
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def read_locked():
+        with cf.locked_file(str(path), exclusive=True, timeout=10) as fd:
+            queue.put(cf.read_fd(fd).decode())
+
+    with cf.locked_file(str(path), exclusive=True):
+        proc = ctx.Process(target=read_locked)
+        proc.start()
+        time.sleep(0.4)
+        tmp = tmp_path / "new"
+        tmp.write_text("new")
+        os.rename(str(tmp), str(path))  # what atomic_move does
+    assert queue.get(timeout=10) == "new"
+    proc.join(10)
