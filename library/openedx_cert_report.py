@@ -1,0 +1,345 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: openedx_cert_report
+short_description: Report the certificate and enrollment counts of Open edX courses
+description:
+  - Returns, for each course, the figures of the platform's C(gen_cert_report) command as
+    structured data; enrolled learners (active and all), certificates per status, downloadable
+    certificates per mode, plus the active enrollments per mode.
+  - "Legacy releases (C(lms/djangoapps/certificates/management/commands/gen_cert_report.py)
+    exists, up to Hawthorn): the platform's own C(gen_cert_report -c COURSE) is run and its
+    output parsed (both the old single-space and the later padded layout)."
+  - "Later releases (the command was removed in Lilac): the same figures are read from the
+    platform's tables through its ORM, with the same queries, and returned with the same keys."
+  - All courses are read in ONE platform process, which also checks that every course exists
+    (the platform's command prints zeros for a mistyped course id). Course ids are checked for
+    format before the platform starts.
+  - Reads only; never changes anything (check mode runs the same way).
+options:
+  course_ids:
+    description: The course run ids (C(course-v1:ORG+COURSE+RUN) or C(ORG/COURSE/RUN)).
+    type: list
+    elements: str
+    required: true
+    aliases: [course_id, courses]
+  source:
+    description:
+      - C(auto) uses C(gen_cert_report) when its command file exists in I(platform_dir), else C(orm).
+      - C(gen_cert_report) on a release without the command fails with an explanation.
+    type: str
+    choices: [auto, gen_cert_report, orm]
+    default: auto
+  in_process:
+    description:
+      - With the command, C(true) calls C(gen_cert_report) inside the single platform process;
+        C(false) runs C(manage.py lms ... gen_cert_report -c COURSE) as its own process per course.
+    type: bool
+    default: true
+  missing_courses:
+    description:
+      - C(fail) fails the module when a course does not exist; C(report) returns it with
+        C(exists=false) and its (zero) figures.
+    type: str
+    choices: [fail, report]
+    default: fail
+  platform_dir:
+    description:
+      - The edx-platform checkout, where C(manage.py) is.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  python:
+    description:
+      - The platform's Python interpreter (the edxapp virtualenv).
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+  settings:
+    description:
+      - The Django settings name passed as C(--settings).
+      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
+        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
+        does not (legacy releases up to Hawthorn), else C(production).
+    type: str
+  user:
+    description:
+      - The user that runs the platform process (C(sudo -u USER)); no sudo
+        when the module already runs as this user. Empty to run as the module's user.
+    type: str
+    default: edxapp
+  environment:
+    description:
+      - Environment variables for the platform process, merged over the
+        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) for settings other than C(aws)).
+    type: dict
+    default: {}
+  config_root:
+    description:
+      - Legacy releases only, the directory with C(lms.env.json); passed as C(CONFIG_ROOT).
+    type: path
+notes:
+  - "Beware of the platform's names: C(verified_enrolled), C(honor_enrolled) and
+    C(audit_enrolled) count certificate rows of that mode (any status), not enrollments;
+    C(enrollments_by_mode) has the enrollments."
+  - The filters C(openedx_report_csv), C(openedx_report_table) and C(openedx_report_totals)
+    turn C(reports) into CSV, a fixed-width table and totals (see C(playbooks/report.yml)).
+seealso:
+  - module: openedx_generate_certs
+author:
+  - Open edX toolkit contributors
+'''
+
+EXAMPLES = r'''
+- name: Certificate report of two courses
+  openedx_cert_report:
+    course_ids:
+      - course-v1:edX+DemoX+Demo_Course
+      - edX/toy/2012_Fall
+  become: true
+  register: report
+
+- name: Show it as a table
+  ansible.builtin.debug:
+    msg: "{{ (report.reports | openedx_report_table).splitlines() }}"
+'''
+
+RETURN = r'''
+reports:
+  description: One report per course, in the order asked.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    course_id:
+      description: The course id as asked.
+      type: str
+    reported_course_id:
+      description: The course id as the platform printed it.
+      type: str
+    source:
+      description: C(gen_cert_report) (parsed command output) or C(orm) (read from the tables).
+      type: str
+    exists:
+      description: Whether the course exists on the platform.
+      type: bool
+    enrolled_current:
+      description: Learners with an active enrollment.
+      type: int
+    enrolled_total:
+      description: Learners with an enrollment, active or not.
+      type: int
+    verified_enrolled:
+      description: Certificate rows in mode verified (the platform's name).
+      type: int
+    honor_enrolled:
+      description: Certificate rows in mode honor.
+      type: int
+    audit_enrolled:
+      description: Certificate rows in mode audit.
+      type: int
+    statuses:
+      description: Certificate rows per status (only statuses present).
+      type: dict
+      sample: {"downloadable": 2, "notpassing": 1}
+    downloadable_by_mode:
+      description: Downloadable certificates per mode (only modes present).
+      type: dict
+      sample: {"honor": 2}
+    certificates_total:
+      description: All certificate rows of the course.
+      type: int
+    enrollments_by_mode:
+      description: Active enrollments per enrollment mode.
+      type: dict
+      sample: {"audit": 1, "honor": 2}
+    display_name:
+      description: The course name, when the platform knows it.
+      type: str
+    end:
+      description: The course end (ISO 8601), null when unknown.
+      type: str
+    warnings:
+      description: What looked odd (a missing column, totals that do not add up).
+      type: list
+      elements: str
+  sample:
+    - course_id: course-v1:edX+DemoX+Demo_Course
+      reported_course_id: course-v1:edX+DemoX+Demo_Course
+      source: gen_cert_report
+      exists: true
+      enrolled_current: 3
+      enrolled_total: 4
+      verified_enrolled: 0
+      honor_enrolled: 2
+      audit_enrolled: 1
+      statuses: {downloadable: 2, notpassing: 1}
+      downloadable_by_mode: {honor: 2}
+      certificates_total: 3
+      enrollments_by_mode: {audit: 1, honor: 2}
+      warnings: []
+source:
+  description: The source used, C(gen_cert_report) or C(orm).
+  returned: always
+  type: str
+platform_starts:
+  description: How many platform processes were started.
+  returned: always
+  type: int
+  sample: 1
+raw_output:
+  description: Per course, the command output that was parsed (source gen_cert_report).
+  returned: when source is gen_cert_report
+  type: dict
+msg:
+  description: A one-line summary.
+  returned: always
+  type: str
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_cert_report import (
+    ReportParseError,
+    build_report,
+    report_from_output,
+)
+from ansible.module_utils.openedx_course_key import validate_course_id
+from ansible.module_utils import openedx_platform as platform
+from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
+
+COMMAND_FILE = os.path.join('lms', 'djangoapps', 'certificates', 'management', 'commands',
+                            'gen_cert_report.py')
+
+
+def choose_source(requested, platform_dir):
+    """(source, None) or (None, why not)."""
+    present = os.path.isfile(os.path.join(platform_dir, COMMAND_FILE))
+    if requested == 'gen_cert_report' and not present:
+        return None, ('this platform has no gen_cert_report command (%s; it was removed in Lilac, '
+                      'whose release notes say to query the certificates_generatedcertificate '
+                      'table instead): use source orm or auto, which read the same figures from '
+                      'the tables' % os.path.join(platform_dir, COMMAND_FILE))
+    if requested == 'auto':
+        return ('gen_cert_report' if present else 'orm'), None
+    return requested, None
+
+
+def build_ops(course_ids, source, in_process=True, require_exists=True):
+    ops = []
+    for cid in course_ids:
+        ops.append({'op': 'course_info', 'course_id': cid, 'require_exists': require_exists})
+        if source == 'orm':
+            ops.append({'op': 'cert_report', 'course_id': cid})
+        elif in_process:
+            ops.append({'op': 'gen_cert_report', 'course_id': cid})
+    return ops
+
+
+def assemble(course_ids, source, results, outputs=None):
+    """Reports from op results (and command outputs for the out-of-process way).
+
+    Returns (reports, raw_outputs); raises ReportParseError for unreadable output.
+    """
+    infos, flats, texts = {}, {}, dict(outputs or {})
+    for result in results:
+        if not isinstance(result, dict) or result.get('failed'):
+            continue
+        cid = result.get('course_id')
+        if result.get('op') == 'course_info':
+            infos[cid] = result
+        elif result.get('op') == 'cert_report':
+            flats[cid] = result.get('counts') or {}
+        elif result.get('op') == 'gen_cert_report':
+            texts[cid] = result.get('output') or ''
+    reports = []
+    for cid in course_ids:
+        if source == 'orm':
+            report = build_report(cid, flats.get(cid, {}), 'orm')
+        else:
+            try:
+                report = report_from_output(cid, texts.get(cid, ''))
+            except ReportParseError as exc:
+                raise ReportParseError('%s: %s' % (cid, exc))
+        info = infos.get(cid) or {}
+        report['exists'] = info.get('exists')
+        report['display_name'] = info.get('display_name')
+        report['end'] = info.get('end')
+        report['enrollments_by_mode'] = dict((info.get('enrollments') or {}).get('by_mode') or {})
+        reports.append(report)
+    return reports, (texts if source == 'gen_cert_report' else None)
+
+
+def main():
+    argument_spec = dict(
+        course_ids=dict(type='list', elements='str', required=True, aliases=['course_id', 'courses']),
+        source=dict(type='str', default='auto', choices=['auto', 'gen_cert_report', 'orm']),
+        in_process=dict(type='bool', default=True),
+        missing_courses=dict(type='str', default='fail', choices=['fail', 'report']),
+    )
+    argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    course_ids = []
+    for cid in params['course_ids']:
+        if cid not in course_ids:
+            course_ids.append(cid)
+    if not course_ids:
+        module.fail_json(msg='course_ids: give at least one course id', platform_starts=0)
+    bad = [why for why in (validate_course_id(cid) for cid in course_ids) if why]
+    if bad:
+        module.fail_json(msg='malformed course id(s), nothing was started: %s' % '; '.join(bad),
+                         platform_starts=0)
+    source, why = choose_source(params['source'], params['platform_dir'])
+    if source is None:
+        module.fail_json(msg=why, platform_starts=0)
+
+    result = dict(changed=False, source=source, platform_starts=0, reports=[])
+    ops = build_ops(course_ids, source, params['in_process'],
+                    require_exists=params['missing_courses'] == 'fail')
+    results = platform.run_platform_ops(module, 'lms', ops, extra_sources=[CERTS_SOURCE])
+    result['platform_starts'] += 1
+    failure = platform.first_failure(results)
+    if failure:
+        result['msg'] = '%s failed: %s' % (failure.get('op'), failure.get('msg'))
+        if failure.get('traceback'):
+            result['traceback_lines'] = failure['traceback'].splitlines()
+        module.fail_json(**result)
+
+    outputs = {}
+    if source == 'gen_cert_report' and not params['in_process']:
+        for cid in course_ids:
+            rc, out, err = platform.run_manage(module, 'lms', ['gen_cert_report', '-c', cid])
+            result['platform_starts'] += 1
+            if rc != 0:
+                result['msg'] = 'gen_cert_report -c %s failed (rc=%s): %s' % (
+                    cid, rc, '\n'.join((err or '').strip().splitlines()[-15:]))
+                module.fail_json(**result)
+            outputs[cid] = out
+
+    try:
+        reports, raw = assemble(course_ids, source, results, outputs)
+    except ReportParseError as exc:
+        result['msg'] = 'cannot read the gen_cert_report output of %s' % exc
+        module.fail_json(**result)
+    result['reports'] = reports
+    if raw is not None:
+        result['raw_output'] = raw
+    for report in reports:
+        for warning in report.get('warnings') or []:
+            module.warn('%s: %s' % (report['course_id'], warning))
+        if report.get('exists') is False:
+            module.warn('course %s does not exist on this platform' % report['course_id'])
+    result['msg'] = '%d course(s) reported from %s' % (len(reports), source)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,699 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: openedx_generate_certs
+short_description: Generate the certificates of Open edX courses for every eligible learner
+description:
+  - Generates course certificates with the command the platform's release has, and
+    reports the certificate counts by status before and after.
+  - "Legacy releases (up to Lilac: C(lms/djangoapps/certificates/management/commands/ungenerated_certs.py)
+    exists): runs the platform's C(ungenerated_certs -c COURSE), with C(--insecure) when
+    I(insecure) is true or, when I(insecure) is not given, when I(lms_https) is false, and
+    C(--force-gen STATUS) when I(force_status) is given."
+  - "Releases without it (Maple and later: C(cert_generation.py) exists): selects the
+    learners who need a certificate (active enrollment, and no certificate or one with
+    status I(force_status)), runs the platform's C(cert_generation -u USER... -c COURSE) for
+    them in batches of I(batch_size), and waits until the platform's task workers have
+    written the certificates (the command only queues Celery tasks)."
+  - Every course id is checked for format before anything starts; a malformed id fails
+    the module without starting the platform. A well-formed id of a course that does not
+    exist fails the module too (the platform's commands silently do nothing for it); that
+    is checked in the same platform process that takes the "before" counts, before any
+    generation.
+  - "All the courses of one run are handled in ONE platform process (C(manage.py lms shell)
+    with the toolkit's runner): course checks, counts before, generation (the platform's
+    management command called in-process), counts after. Starting the platform costs
+    10-20 seconds on a real host; C(platform_starts) in the result says how many were
+    started. With I(in_process=false) on legacy releases the literal command line
+    C(manage.py lms --settings=S ungenerated_certs -c COURSE) is run instead (one more
+    process per course, plus one for the counts after)."
+  - "Long runs: give I(progress_file) and run the module with C(async); a second task with
+    I(watch=true) waits for the next progress record and returns it (see EXAMPLES and
+    C(playbooks/generate.yml))."
+options:
+  course_ids:
+    description:
+      - The course run ids, new style C(course-v1:ORG+COURSE+RUN) or old style C(ORG/COURSE/RUN),
+        without leading or trailing slash.
+      - Required unless I(watch=true).
+    type: list
+    elements: str
+    aliases: [course_id, courses]
+  method:
+    description:
+      - C(auto) picks C(ungenerated_certs) when that command file exists in I(platform_dir),
+        else C(cert_generation) when that one exists, else fails with an explanation.
+    type: str
+    choices: [auto, ungenerated_certs, cert_generation]
+    default: auto
+  force_status:
+    description:
+      - Generate only for learners whose certificate has this status (C(--force-gen) of
+        C(ungenerated_certs)); for example C(error) or C(notpassing) to retry after a fix.
+      - Default C(unavailable), which is also the status of a learner without a certificate.
+    type: str
+    choices: [deleted, deleting, downloadable, error, generating, notpassing, restricted,
+              unavailable, auditing, audit_passing, audit_notpassing, honor_passing,
+              unverified, invalidated, requesting]
+  insecure:
+    description:
+      - Pass C(--insecure) to C(ungenerated_certs) (callbacks to the LMS over http).
+      - When not given, C(--insecure) is passed when I(lms_https) is false.
+    type: bool
+  lms_https:
+    description:
+      - Whether the LMS is served over https (the C(lms_https) fact of M(openedx_facts)).
+        Null means unknown and is treated as https.
+    type: bool
+  in_process:
+    description:
+      - Legacy releases only. C(true) calls C(ungenerated_certs) inside the single platform
+        process of the run; C(false) runs C(manage.py lms ... ungenerated_certs) as its own process.
+    type: bool
+    default: true
+  batch_size:
+    description: Learners per C(cert_generation) call.
+    type: int
+    default: 500
+  wait_timeout:
+    description:
+      - Seconds to wait, per course, for the task workers to write the certificates queued by
+        C(cert_generation). When they have not, the module fails and says how many are missing
+        (are the workers, C(edxapp_worker), running?). C(0) does not wait.
+    type: int
+    default: 900
+  poll_interval:
+    description: Seconds between two looks at the certificate table while waiting.
+    type: float
+    default: 2
+  progress_file:
+    description:
+      - A JSON file on the host where the run writes its progress (phase, learners done, total),
+        read by I(watch=true). Its directory is created when missing.
+    type: path
+  watch:
+    description:
+      - Do not generate; wait up to I(watch_timeout) seconds for I(progress_file) to hold a
+        record newer than I(since), and return it as C(progress). Starts no platform process.
+    type: bool
+    default: false
+  since:
+    description: With I(watch), the C(seq) of the last record seen (C(0) for none).
+    type: int
+    default: 0
+  watch_timeout:
+    description: With I(watch), seconds to wait for a new record.
+    type: int
+    default: 30
+  platform_dir:
+    description:
+      - The edx-platform checkout, where C(manage.py) is.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  python:
+    description:
+      - The platform's Python interpreter (the edxapp virtualenv).
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+  settings:
+    description:
+      - The Django settings name passed as C(--settings).
+      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
+        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
+        does not (legacy releases up to Hawthorn), else C(production).
+    type: str
+  user:
+    description:
+      - The user that runs the platform process (C(sudo -u USER)); no sudo
+        when the module already runs as this user. Empty to run as the module's user.
+    type: str
+    default: edxapp
+  environment:
+    description:
+      - Environment variables for the platform process, merged over the
+        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) for settings other than C(aws)).
+    type: dict
+    default: {}
+  config_root:
+    description:
+      - Legacy releases only, the directory with C(lms.env.json); passed as C(CONFIG_ROOT).
+    type: path
+notes:
+  - Check mode generates nothing. Legacy releases run C(ungenerated_certs --noop) and report
+    how many learners it would walk and generate for; later releases only count the learners
+    that would be sent to C(cert_generation). Check mode also checks the course ids and that
+    the courses exist.
+  - C(changed) is true only when the certificate counts moved; a second run finds no learner
+    left and reports C(changed=false).
+  - Which learners end with a C(downloadable) certificate is the platform's decision (grades,
+    mode, ID verification, the audit cutoff, HTML certificates enabled for the course);
+    C(after) shows what it decided.
+seealso:
+  - module: openedx_cert_report
+  - module: openedx_facts
+author:
+  - Open edX toolkit contributors
+'''
+
+EXAMPLES = r'''
+- name: Generate the certificates of one course
+  openedx_generate_certs:
+    course_ids: course-v1:edX+DemoX+Demo_Course
+    lms_https: "{{ openedx.lms_https }}"
+  become: true
+  register: gen
+
+- name: Retry the learners whose generation ended in error, on a legacy host
+  openedx_generate_certs:
+    course_ids: [edX/DemoX/Demo_Course]
+    force_status: error
+    settings: aws
+  become: true
+
+- name: Thousands of learners - run in the background with a progress file
+  openedx_generate_certs:
+    course_ids: "{{ course_ids }}"
+    progress_file: /edx/var/edxapp/openedx-toolkit/generate-progress.json
+  async: 7200
+  poll: 0
+  register: job
+
+- name: Show the progress until the run finishes
+  openedx_generate_certs:
+    watch: true
+    progress_file: /edx/var/edxapp/openedx-toolkit/generate-progress.json
+    since: "{{ seen.progress.seq | default(0) }}"
+  loop: "{{ range(240) | list }}"
+  loop_control:
+    label: "{{ seen.progress.line | default('waiting') }}"
+    break_when: seen.progress.finished | default(false)
+  register: seen
+'''
+
+RETURN = r'''
+changed:
+  description: Whether certificate counts changed (in check mode, whether learners would be sent).
+  returned: always
+  type: bool
+method:
+  description: C(ungenerated_certs) or C(cert_generation).
+  returned: unless watch
+  type: str
+platform_starts:
+  description: How many platform processes this run started.
+  returned: always
+  type: int
+  sample: 1
+generated:
+  description: New downloadable certificates, all courses together (after minus before).
+  returned: unless watch
+  type: int
+  sample: 2
+courses:
+  description: Per course id, what happened.
+  returned: unless watch
+  type: dict
+  contains:
+    before:
+      description: Certificate counts by status before the run.
+      type: dict
+      sample: {"notpassing": 1}
+    after:
+      description: Certificate counts by status after the run (equal to C(before) in check mode).
+      type: dict
+      sample: {"downloadable": 2, "notpassing": 1}
+    changes:
+      description: Per status, after minus before (only statuses that moved).
+      type: dict
+      sample: {"downloadable": 2}
+    generated:
+      description: New downloadable certificates of this course.
+      type: int
+    learners:
+      description: Learners selected for generation (status I(force_status) or no certificate).
+      type: int
+    enrollments:
+      description: Enrollment counts C(total), C(active), C(by_mode) (active) from the platform.
+      type: dict
+    end:
+      description: The course end date (ISO 8601), null when unknown.
+      type: str
+    generation:
+      description: What the generation op returned (queued, processed, batches, progress lines...).
+      type: dict
+  sample: {"course-v1:edX+DemoX+Demo_Course": {"before": {}, "after": {"downloadable": 2},
+           "changes": {"downloadable": 2}, "generated": 2, "learners": 3}}
+progress:
+  description: With I(watch), the newest progress record (C(seq), C(phase), C(done), C(total),
+    C(course_id), C(course_index), C(course_count), C(finished), C(failed), and C(line), a sentence).
+  returned: when watch
+  type: dict
+msg:
+  description: A one-line summary.
+  returned: always
+  type: str
+'''
+
+import json
+import os
+import pwd
+import re
+import subprocess
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_cert_report import CERTIFICATE_STATUSES
+from ansible.module_utils.openedx_course_key import validate_course_id
+from ansible.module_utils import openedx_platform as platform
+from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
+
+COMMANDS_DIR = os.path.join('lms', 'djangoapps', 'certificates', 'management', 'commands')
+PROGRESS_LINE_RE = re.compile(r'(\d+)/(\d+) completed ~(\d+):(\d+)m remaining')
+
+
+# ------------------------------------------------------------------ pure helpers
+
+def command_present(platform_dir, name):
+    return os.path.isfile(os.path.join(platform_dir, COMMANDS_DIR, name + '.py'))
+
+
+def choose_method(requested, platform_dir):
+    """(method, None) or (None, why not)."""
+    has_legacy = command_present(platform_dir, 'ungenerated_certs')
+    has_modern = command_present(platform_dir, 'cert_generation')
+    if requested == 'ungenerated_certs' and not has_legacy:
+        return None, ('this platform has no ungenerated_certs command (%s): it was removed in '
+                      'Maple; use method cert_generation or auto'
+                      % os.path.join(platform_dir, COMMANDS_DIR, 'ungenerated_certs.py'))
+    if requested == 'cert_generation' and not has_modern:
+        return None, ('this platform has no cert_generation command (%s): releases before Maple '
+                      'generate with ungenerated_certs; use method ungenerated_certs or auto'
+                      % os.path.join(platform_dir, COMMANDS_DIR, 'cert_generation.py'))
+    if requested != 'auto':
+        return requested, None
+    if has_legacy:
+        return 'ungenerated_certs', None
+    if has_modern:
+        return 'cert_generation', None
+    return None, ('no certificate generation command in %s (neither ungenerated_certs.py nor '
+                  'cert_generation.py): is platform_dir an edx-platform checkout?'
+                  % os.path.join(platform_dir, COMMANDS_DIR))
+
+
+def use_insecure(insecure, lms_https):
+    if insecure is not None:
+        return bool(insecure)
+    return lms_https is False
+
+
+def status_changes(before, after):
+    changes = {}
+    for status in sorted(set(before) | set(after)):
+        delta = after.get(status, 0) - before.get(status, 0)
+        if delta:
+            changes[status] = delta
+    return changes
+
+
+def build_ops(method, course_ids, check_mode, params, progress_file, in_process=True,
+              owner_pid=None):
+    """The platform processes to start, in order: a list of (kind, ops).
+
+    kind 'main' and 'after' are runner processes (``ops`` is their op list);
+    ('command', course_id) is a literal ``manage.py lms ungenerated_certs``
+    process (legacy releases with in_process false; ``ops`` is None).
+    Every course's existence is checked (course_info with require_exists)
+    before the first generation op, in the first process.
+    """
+    force = params.get('force_status')
+    legacy = method == 'ungenerated_certs'
+    separate = legacy and not in_process and not check_mode
+    main = [{'op': 'course_info', 'course_id': cid, 'require_exists': True} for cid in course_ids]
+    after = []
+    for index, cid in enumerate(course_ids):
+        progress = None
+        if progress_file:
+            progress = {'file': progress_file, 'course_index': index + 1,
+                        'course_count': len(course_ids), 'owner_pid': owner_pid}
+        # ungenerated_certs walks every enrollment; cert_generation gets active learners.
+        main.append({'op': 'pending_learners', 'course_id': cid, 'force_status': force,
+                     'active_only': not legacy, 'ids': False})
+        if legacy and not separate:
+            main.append({'op': 'ungenerated_certs', 'course_id': cid, 'noop': bool(check_mode),
+                         'insecure': use_insecure(params.get('insecure'), params.get('lms_https')),
+                         'force_status': force, 'progress': progress})
+        elif not legacy and not check_mode:
+            main.append({'op': 'cert_generation', 'course_id': cid, 'force_status': force,
+                         'batch_size': params.get('batch_size') or 500,
+                         'wait_timeout': params.get('wait_timeout'),
+                         'poll_interval': params.get('poll_interval'),
+                         'progress': progress})
+        if not check_mode:
+            after.append({'op': 'course_info', 'course_id': cid})
+    if separate:
+        return ([('main', main)] + [(('command', cid), None) for cid in course_ids]
+                + [('after', after)])
+    return [('main', main + after)]
+
+
+def ungenerated_certs_args(course_id, params, check_mode):
+    args = ['ungenerated_certs', '-c', course_id]
+    if check_mode:
+        args.append('--noop')
+    if use_insecure(params.get('insecure'), params.get('lms_https')):
+        args.append('--insecure')
+    if params.get('force_status'):
+        args += ['--force-gen', params['force_status']]
+    return args
+
+
+def collect(course_ids, results):
+    """Per-course summary from the op results of every process (in order)."""
+    courses = dict((cid, {'before': None, 'after': None, 'learners': None, 'generation': None,
+                          'enrollments': None, 'end': None, 'exists': None})
+                   for cid in course_ids)
+    for result in results:
+        if not isinstance(result, dict) or result.get('failed'):
+            continue
+        cid = result.get('course_id')
+        if cid not in courses:
+            continue
+        entry = courses[cid]
+        op = result.get('op')
+        if op == 'course_info':
+            if entry['before'] is None:
+                entry['before'] = dict(result.get('certificates') or {})
+                entry['enrollments'] = result.get('enrollments')
+                entry['end'] = result.get('end')
+                entry['exists'] = result.get('exists')
+                entry['has_ended'] = result.get('has_ended')
+                entry['cert_html_view_enabled'] = result.get('cert_html_view_enabled')
+            else:
+                entry['after'] = dict(result.get('certificates') or {})
+        elif op == 'pending_learners':
+            entry['learners'] = result.get('count')
+        elif op in ('ungenerated_certs', 'cert_generation', 'command'):
+            entry['generation'] = dict((k, v) for k, v in result.items() if k not in ('op', 'course_id'))
+    for entry in courses.values():
+        before = entry['before'] or {}
+        if entry['after'] is None and entry['before'] is not None:
+            entry['after'] = dict(before)  # check mode, or stopped before the counts after
+        after = entry['after'] or {}
+        entry['changes'] = status_changes(before, after)
+        entry['generated'] = max(0, after.get('downloadable', 0) - before.get('downloadable', 0))
+    return courses
+
+
+def format_progress(record):
+    """A sentence for the operator from a progress record."""
+    if not record:
+        return 'waiting for the generation to start'
+    parts = []
+    if record.get('course_count'):
+        parts.append('course %s/%s' % (record.get('course_index', '?'), record['course_count']))
+    if record.get('course_id'):
+        parts.append(record['course_id'])
+    head = ' '.join(parts)
+    phase = record.get('phase')
+    if record.get('finished'):
+        text = record.get('msg') or ('failed' if record.get('failed') else 'finished')
+        return ('%s: %s' % (head, text)) if head and not record.get('msg') else text
+    done, total = record.get('done'), record.get('total')
+    if phase == 'queue':
+        what = 'queueing generation tasks: %s/%s learners' % (done, total)
+    elif phase == 'wait':
+        what = 'waiting for the workers: %s/%s certificates written' % (done, total)
+    elif phase == 'generate':
+        what = 'generating: %s/%s learners walked' % (done, total)
+        if record.get('remaining'):
+            what += ' (~%sm remaining)' % record['remaining']
+    elif phase == 'check':
+        what = 'checking courses and counting certificates'
+    else:
+        what = phase or 'starting'
+    return ('%s: %s' % (head, what)) if head else what
+
+
+def read_progress(path):
+    try:
+        with open(path) as handle:
+            record = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def write_progress(path, record):
+    if not path:
+        return
+    record = dict(record)
+    record['seq'] = int(time.time() * 1000)
+    record.setdefault('pid', os.getpid())
+    record.setdefault('finished', False)
+    try:
+        with open(path, 'w') as handle:
+            json.dump(record, handle, sort_keys=True)
+    except (IOError, OSError):
+        pass
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(int(pid), 0)
+    except (TypeError, ValueError):
+        return True
+    except OSError as exc:
+        return exc.errno == 1  # EPERM: alive, another user's
+    return True
+
+
+def watch_progress(path, since, timeout, poll=0.5):
+    """Wait for a record newer than ``since``; return (record, fresh).
+
+    A record whose run (``owner_pid``) is gone without a finished record
+    (killed by the async timeout, for example) is returned as finished and
+    failed, so that a watching loop stops.
+    """
+    deadline = time.time() + max(0, timeout)
+    while True:
+        record = read_progress(path)
+        if record is not None and (record.get('seq', 0) > since or record.get('finished')):
+            return record, True
+        if record is not None and record.get('owner_pid') and \
+                not _pid_alive(record['owner_pid']):
+            record = dict(record, finished=True, failed=True,
+                          msg='the generation run (pid %s) ended without finishing; see its '
+                              'task result' % record['owner_pid'])
+            return record, True
+        if time.time() >= deadline:
+            return record, False
+        time.sleep(poll)
+
+
+# ------------------------------------------------------------------ host side
+
+def prepare_progress_file(module, path):
+    params = module.params
+    directory = os.path.dirname(path)
+    try:
+        if directory and not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        write_progress(path, {'phase': 'check', 'owner_pid': os.getpid()})
+        user = params.get('user')
+        if user and platform.needs_sudo(params):
+            if os.geteuid() == 0:
+                entry = pwd.getpwnam(user)
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+            else:
+                os.chmod(path, 0o666)
+    except (IOError, OSError, KeyError) as exc:
+        module.warn('cannot prepare the progress file %s (%s); no progress will be shown' % (path, exc))
+        return None
+    return path
+
+
+def run_command_streaming(module, args, on_line):
+    """Run manage.py lms ARGS, handing each stdout line to on_line; (rc, stdout, stderr)."""
+    params = dict(module.params)
+    env = dict(params.get('environment') or {})
+    env.setdefault('PYTHONUNBUFFERED', '1')
+    params['environment'] = env
+    sudo = module.get_bin_path('sudo') or 'sudo'
+    env_bin = module.get_bin_path('env') or '/usr/bin/env'
+    argv = platform.manage_argv(params, 'lms', args, sudo=sudo, env_bin=env_bin)
+    proc = subprocess.Popen(argv, cwd=params.get('platform_dir'), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            universal_newlines=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        on_line(line.rstrip('\n'))
+    stderr = proc.stderr.read()
+    rc = proc.wait()
+    return rc, ''.join(lines), stderr
+
+
+def run_watch(module):
+    params = module.params
+    path = params.get('progress_file')
+    if not path:
+        module.fail_json(msg='watch needs progress_file')
+    record, fresh = watch_progress(path, params['since'], params['watch_timeout'])
+    if record is None:
+        # No progress file after a whole window: the run could not write one
+        # (see its warnings); say so, so that a watching loop stops.
+        record = {'seq': params['since'], 'finished': False, 'missing': True}
+    record = dict(record)
+    record.setdefault('finished', False)
+    if record.get('missing'):
+        record['line'] = 'no progress file %s; waiting for the run to finish without progress' % path
+    elif record.get('phase') or record.get('finished'):
+        record['line'] = format_progress(record)
+    else:
+        record['line'] = 'waiting for the generation to start'
+    record.setdefault('seq', params['since'])
+    module.exit_json(changed=False, progress=record, fresh=fresh, platform_starts=0,
+                     msg=record['line'])
+
+
+def main():
+    argument_spec = dict(
+        course_ids=dict(type='list', elements='str', aliases=['course_id', 'courses']),
+        method=dict(type='str', default='auto', choices=['auto', 'ungenerated_certs', 'cert_generation']),
+        force_status=dict(type='str', choices=list(CERTIFICATE_STATUSES)),
+        insecure=dict(type='bool'),
+        lms_https=dict(type='bool'),
+        in_process=dict(type='bool', default=True),
+        batch_size=dict(type='int', default=500),
+        wait_timeout=dict(type='int', default=900),
+        poll_interval=dict(type='float', default=2.0),
+        progress_file=dict(type='path'),
+        watch=dict(type='bool', default=False),
+        since=dict(type='int', default=0),
+        watch_timeout=dict(type='int', default=30),
+    )
+    argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    if params['watch']:
+        run_watch(module)
+        return
+
+    course_ids = []
+    for cid in params.get('course_ids') or []:
+        if cid not in course_ids:
+            course_ids.append(cid)
+    if not course_ids:
+        module.fail_json(msg='course_ids: give at least one course id', platform_starts=0)
+    bad = [(cid, validate_course_id(cid)) for cid in course_ids]
+    bad = [(cid, why) for cid, why in bad if why]
+    if bad:
+        module.fail_json(msg='malformed course id(s), nothing was started: %s'
+                             % '; '.join(why for cid, why in bad),
+                         invalid_course_ids=[cid for cid, why in bad], platform_starts=0)
+    if params['batch_size'] < 1:
+        module.fail_json(msg='batch_size must be at least 1', platform_starts=0)
+
+    method, why = choose_method(params['method'], params['platform_dir'])
+    if method is None:
+        module.fail_json(msg=why, platform_starts=0)
+
+    progress_file = params.get('progress_file')
+    if progress_file:
+        progress_file = prepare_progress_file(module, progress_file)
+
+    result = dict(changed=False, method=method, platform_starts=0, courses={}, generated=0,
+                  course_ids=course_ids, check_mode=module.check_mode)
+    processes = build_ops(method, course_ids, module.check_mode, params, progress_file,
+                          in_process=params['in_process'], owner_pid=os.getpid())
+    all_results = []
+
+    def finish_failed(msg, extra=None):
+        result['courses'] = collect(course_ids, all_results)
+        result['generated'] = sum(c['generated'] for c in result['courses'].values())
+        result['changed'] = any(c['changes'] for c in result['courses'].values())
+        write_progress(progress_file, {'finished': True, 'failed': True, 'msg': msg,
+                                       'owner_pid': os.getpid()})
+        result['msg'] = msg
+        if extra:
+            result.update(extra)
+        module.fail_json(**result)
+
+    for phase, ops in processes:
+        if isinstance(phase, tuple):
+            cid = phase[1]
+            index = course_ids.index(cid) + 1
+            base = {'course_id': cid, 'course_index': index, 'course_count': len(course_ids),
+                    'phase': 'generate', 'owner_pid': os.getpid()}
+            lines = []
+
+            def on_line(line, base=base, lines=lines):
+                match = PROGRESS_LINE_RE.search(line)
+                if match:
+                    lines.append(line.strip())
+                    write_progress(progress_file, dict(base, done=int(match.group(1)),
+                                                       total=int(match.group(2)),
+                                                       remaining='%s:%s' % (match.group(3), match.group(4))))
+
+            write_progress(progress_file, dict(base, done=0, total=None))
+            if not os.path.isfile(os.path.join(params['platform_dir'], 'manage.py')):
+                finish_failed('no manage.py in platform_dir %s' % params['platform_dir'])
+            rc, out, err = run_command_streaming(module, ungenerated_certs_args(cid, params, False), on_line)
+            result['platform_starts'] += 1
+            all_results.append({'op': 'command', 'course_id': cid, 'rc': rc, 'progress_lines': lines,
+                                'output_tail': out.strip().splitlines()[-10:]})
+            if rc != 0:
+                finish_failed('ungenerated_certs -c %s failed (rc=%s): %s'
+                              % (cid, rc, '\n'.join(err.strip().splitlines()[-15:])),
+                              {'rc': rc})
+            continue
+        results = platform.run_platform_ops(module, 'lms', ops, extra_sources=[CERTS_SOURCE])
+        result['platform_starts'] += 1
+        all_results.extend(results)
+        failure = platform.first_failure(results)
+        if failure:
+            extra = {}
+            if failure.get('traceback'):
+                extra['traceback_lines'] = failure['traceback'].splitlines()
+            finish_failed('%s failed: %s' % (failure.get('op'), failure.get('msg')), extra)
+
+    courses = collect(course_ids, all_results)
+    result['courses'] = courses
+    result['generated'] = sum(c['generated'] for c in courses.values())
+    problems = []
+    for cid, entry in courses.items():
+        gen = entry.get('generation') or {}
+        if gen.get('timed_out'):
+            problems.append('%s: %s of %s queued certificate task(s) were not processed within %s s; '
+                            'are the platform task workers (edxapp_worker) running?'
+                            % (cid, gen.get('queued', 0) - (gen.get('processed') or 0),
+                               gen.get('queued'), params['wait_timeout']))
+        if gen.get('wait_skipped'):
+            module.warn('%s: %s' % (cid, gen['wait_skipped']))
+    if module.check_mode:
+        result['changed'] = any((c.get('learners') or 0) > 0 for c in courses.values())
+        result['would_generate_for'] = dict((cid, c.get('learners')) for cid, c in courses.items())
+        result['msg'] = ('check mode: %d learner(s) would be sent to %s'
+                         % (sum(c.get('learners') or 0 for c in courses.values()), method))
+    else:
+        result['changed'] = any(c['changes'] for c in courses.values())
+        result['msg'] = ('%d new downloadable certificate(s) in %d course(s); %s'
+                         % (result['generated'], len(course_ids),
+                            'counts changed' if result['changed'] else 'nothing changed'))
+    if problems:
+        finish_failed(' '.join(problems))
+    write_progress(progress_file, {'finished': True, 'failed': False, 'msg': result['msg'],
+                                   'owner_pid': os.getpid()})
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,379 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Certificate ops for the platform runner (see ``openedx_runner``).
+
+``CERTS_SOURCE`` is Python source text (2.7 and 3.5+ compatible, ASCII)
+added to the runner with ``run_platform_ops(..., extra_sources=[CERTS_SOURCE])``.
+Ops (all take ``course_id`` as the text the operator gave):
+
+``course_info(course_id, require_exists=False)``
+    ``exists`` (a course overview row, or the modulestore when the platform
+    has one), ``display_name``, ``end``, ``has_ended``,
+    ``cert_html_view_enabled``, ``modes`` (course mode slugs),
+    ``enrollments`` ``{active, total, by_mode}`` (``by_mode``: active
+    enrollments per mode), ``certificates`` ``{status: n}``,
+    ``certificates_total``. With ``require_exists`` a missing course is an
+    op failure, which stops every later op of the process: generation never
+    starts for a course that does not exist (the platform's own commands
+    silently do nothing for it).
+``cert_report(course_id)``
+    ``counts``: the flat mapping that ``gen_cert_report`` prints, computed
+    with the same queries (see ``openedx_cert_report``).
+``gen_cert_report(course_id)``
+    runs the platform's own ``gen_cert_report`` inside this process and
+    returns its standard output as ``output`` (parsed by the module).
+``pending_learners(course_id, force_status=None, active_only=True, ids=True)``
+    the learners that need a certificate: enrolled (active only unless
+    ``active_only`` is false, as ``ungenerated_certs`` walks every
+    enrollment) and whose certificate status is ``force_status`` (default
+    ``unavailable``, which is also the status of a learner without a row).
+``cert_generation(course_id, user_ids=None, force_status=None, batch_size=500, wait_timeout=900, poll_interval=2, progress=None)``
+    calls the platform's ``cert_generation`` command in-process, one batch
+    of users at a time (the learners of ``pending_learners`` when
+    ``user_ids`` is not given), records which users got a generation task
+    queued (by wrapping the command's ``generate_certificate_task``), then
+    polls the certificate table until every queued learner's row has been
+    written by the task workers, or ``wait_timeout`` seconds passed
+    (``timed_out``; no failure, so later ops still report the counts).
+``ungenerated_certs(course_id, noop=False, insecure=False, force_status=None, progress=None)``
+    runs the platform's ``ungenerated_certs`` command in-process; its
+    progress lines (``N/TOTAL completed ~HH:MMm remaining``, printed every
+    500 learners) go to the progress file as they come.
+
+``progress`` is ``{"file": PATH, ...context}``; the ops write a JSON record
+there (``seq``, ``phase``, ``done``, ``total``, ``course_id``, ``line`` and the
+context) at most every ``PROGRESS_INTERVAL`` seconds.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+CERTS_SOURCE = r'''
+# openedx-toolkit certificate ops (Python 2.7 and 3.5+).
+import os
+import re
+import time
+
+_CERT_TRANSIENT_STATUSES = ('generating', 'requesting', 'unavailable')
+_PROGRESS_LINE_RE = re.compile(r'(\d+)/(\d+) completed ~(\d+):(\d+)m remaining')
+_PROGRESS_INTERVAL = 1.0
+_progress_state = {'last': 0.0}
+
+
+def _model(app_label, name):
+    from django.apps import apps
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def _required_model(app_label, name):
+    model = _model(app_label, name)
+    if model is None:
+        raise OpError('this platform has no %s.%s model' % (app_label, name))
+    return model
+
+
+def _course_key(course_id):
+    from opaque_keys import InvalidKeyError
+    from opaque_keys.edx.keys import CourseKey
+    try:
+        return CourseKey.from_string(course_id)
+    except InvalidKeyError:
+        raise OpError('%r is not a valid course id for this platform' % (course_id,))
+
+
+def _count_by(queryset, field):
+    from django.db.models import Count
+    counts = {}
+    for row in queryset.values(field).annotate(n=Count('pk')):
+        counts[_text(row[field])] = row['n']
+    return counts
+
+
+def _iso(value):
+    if value is None:
+        return None
+    return value.isoformat()
+
+
+def write_progress(progress, force=False, **fields):
+    if not progress or not progress.get('file'):
+        return
+    now = time.time()
+    if not force and now - _progress_state['last'] < _PROGRESS_INTERVAL:
+        return
+    _progress_state['last'] = now
+    record = dict((k, v) for k, v in progress.items() if k != 'file')
+    record.update(fields)
+    record['seq'] = int(now * 1000)
+    record['pid'] = os.getpid()
+    record.setdefault('finished', False)
+    try:
+        handle = open(progress['file'], 'w')
+        try:
+            handle.write(json.dumps(record, sort_keys=True))
+        finally:
+            handle.close()
+    except (IOError, OSError):
+        pass
+
+
+def _command_module(name):
+    import importlib
+    from django.core.management import get_commands
+    app = get_commands().get(name)
+    if app is None:
+        raise OpError('this platform has no %s management command' % name)
+    if hasattr(app, 'handle'):
+        return None
+    return importlib.import_module('%s.management.commands.%s' % (app, name))
+
+
+class _LineTee(object):
+    """A stdout replacement: keeps the text, hands each full line to a callback."""
+
+    def __init__(self, on_line=None):
+        self.parts = []
+        self.pending = ''
+        self.on_line = on_line
+        self.softspace = 0
+
+    def write(self, text):
+        if isinstance(text, bytes):
+            text = text.decode('utf-8', 'replace')
+        self.parts.append(text)
+        self.pending += text
+        while '\n' in self.pending:
+            line, self.pending = self.pending.split('\n', 1)
+            if self.on_line is not None:
+                self.on_line(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def getvalue(self):
+        return ''.join(self.parts)
+
+
+def _run_command_captured(name, args, on_line=None):
+    """call_command with sys.stdout and the command's stdout both captured."""
+    from django.core.management import call_command
+    tee = _LineTee(on_line)
+    real_stdout = sys.stdout
+    sys.stdout = tee
+    try:
+        call_command(name, *args, stdout=tee)
+    finally:
+        sys.stdout = real_stdout
+    if tee.pending and on_line is not None:
+        on_line(tee.pending)
+    return tee.getvalue()
+
+
+def _course_exists(key):
+    overview = _model('course_overviews', 'CourseOverview')
+    if overview is not None:
+        row = overview.objects.filter(id=key).first()
+        if row is not None:
+            return True, row
+    try:
+        from xmodule.modulestore.django import modulestore
+    except ImportError:
+        return False, None
+    course = modulestore().get_course(key)
+    return course is not None, course
+
+
+@register_op('course_info')
+def op_course_info(course_id, require_exists=False):
+    from django.utils import timezone
+    key = _course_key(course_id)
+    exists, course = _course_exists(key)
+    if require_exists and not exists:
+        raise OpError('course %s does not exist on this platform (no course overview, not in '
+                      'the modulestore): check the course id; the platform itself would '
+                      'silently do nothing for it' % course_id)
+    enrollment = _required_model('student', 'CourseEnrollment')
+    certificate = _required_model('certificates', 'GeneratedCertificate')
+    mode_model = _model('course_modes', 'CourseMode')
+    enrollments = enrollment.objects.filter(course_id=key)
+    active = enrollments.filter(is_active=True)
+    certs = _count_by(certificate.objects.filter(course_id=key), 'status')
+    end = getattr(course, 'end', None) if course is not None else None
+    info = {
+        'course_id': course_id,
+        'exists': bool(exists),
+        'display_name': getattr(course, 'display_name', None) if course is not None else None,
+        'end': _iso(end),
+        'has_ended': bool(end is not None and end < timezone.now()),
+        'cert_html_view_enabled': bool(getattr(course, 'cert_html_view_enabled', False)),
+        'modes': sorted(set(_text(m) for m in mode_model.objects.filter(
+            course_id=key).values_list('mode_slug', flat=True))) if mode_model is not None else [],
+        'enrollments': {'total': enrollments.count(), 'active': active.count(),
+                        'by_mode': _count_by(active, 'mode')},
+        'certificates': certs,
+        'certificates_total': sum(certs.values()),
+    }
+    return info
+
+
+@register_op('cert_report')
+def op_cert_report(course_id):
+    key = _course_key(course_id)
+    enrollment = _required_model('student', 'CourseEnrollment')
+    certificate = _required_model('certificates', 'GeneratedCertificate')
+    enrollments = enrollment.objects.filter(course_id=key)
+    certs = certificate.objects.filter(course_id=key)
+    counts = {
+        'enrolled_current': enrollments.filter(is_active=True).values('user_id').distinct().count(),
+        'enrolled_total': enrollments.values('user_id').distinct().count(),
+        'verified_enrolled': certs.filter(mode='verified').count(),
+        'honor_enrolled': certs.filter(mode='honor').count(),
+        'audit_enrolled': certs.filter(mode='audit').count(),
+    }
+    counts.update(_count_by(certs, 'status'))
+    counts.update(_count_by(certs.filter(status='downloadable'), 'mode'))
+    return {'course_id': course_id, 'counts': counts}
+
+
+@register_op('gen_cert_report')
+def op_gen_cert_report(course_id):
+    _command_module('gen_cert_report')
+    output = _run_command_captured('gen_cert_report', ['-c', course_id])
+    return {'course_id': course_id, 'output': output}
+
+
+def _select_learners(key, force_status=None, active_only=True):
+    enrollment = _required_model('student', 'CourseEnrollment')
+    certificate = _required_model('certificates', 'GeneratedCertificate')
+    enrollments = enrollment.objects.filter(course_id=key)
+    if active_only:
+        enrollments = enrollments.filter(is_active=True)
+    wanted = force_status or 'unavailable'
+    statuses = dict(certificate.objects.filter(course_id=key).values_list('user_id', 'status'))
+    return sorted(uid for uid in set(enrollments.values_list('user_id', flat=True))
+                  if statuses.get(uid, 'unavailable') == wanted)
+
+
+@register_op('pending_learners')
+def op_pending_learners(course_id, force_status=None, active_only=True, ids=True):
+    key = _course_key(course_id)
+    user_ids = _select_learners(key, force_status, active_only)
+    result = {'course_id': course_id, 'count': len(user_ids),
+              'status': force_status or 'unavailable', 'active_only': bool(active_only)}
+    if ids:
+        result['user_ids'] = user_ids
+    return result
+
+
+def _settled(certificate, key, user_ids, since):
+    settled = set()
+    user_ids = list(user_ids)
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start:start + 500]
+        rows = certificate.objects.filter(course_id=key, user_id__in=chunk,
+                                          modified_date__gte=since)
+        rows = rows.exclude(status__in=_CERT_TRANSIENT_STATUSES)
+        settled.update(rows.values_list('user_id', flat=True))
+    return settled
+
+
+@register_op('cert_generation')
+def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=500,
+                       wait_timeout=900, poll_interval=2.0, progress=None):
+    import datetime
+    from django.utils import timezone
+    key = _course_key(course_id)
+    certificate = _required_model('certificates', 'GeneratedCertificate')
+    command_module = _command_module('cert_generation')
+    if user_ids is None:
+        user_ids = _select_learners(key, force_status, True)
+    user_ids = [int(uid) for uid in user_ids]
+    batch_size = max(1, int(batch_size))
+    total = len(user_ids)
+    queued = []
+    original = getattr(command_module, 'generate_certificate_task', None)
+    tracking = callable(original)
+    if tracking:
+        def recording_task(user, *args, **kwargs):
+            answer = original(user, *args, **kwargs)
+            if answer:
+                queued.append(user.id)
+            return answer
+        command_module.generate_certificate_task = recording_task
+    started = timezone.now() - datetime.timedelta(seconds=2)
+    write_progress(progress, force=True, phase='queue', course_id=course_id, done=0, total=total)
+    batches = 0
+    try:
+        for start in range(0, total, batch_size):
+            batch = user_ids[start:start + batch_size]
+            _run_command_captured('cert_generation',
+                                  ['-u'] + [str(uid) for uid in batch] + ['-c', course_id])
+            batches += 1
+            write_progress(progress, force=(start + batch_size >= total), phase='queue',
+                           course_id=course_id, done=min(total, start + batch_size), total=total)
+    finally:
+        if tracking:
+            command_module.generate_certificate_task = original
+    result = {'course_id': course_id, 'requested': total, 'batches': batches,
+              'queued': len(queued) if tracking else None, 'processed': None,
+              'unprocessed_user_ids': [], 'timed_out': False, 'waited_seconds': 0.0,
+              'wait_skipped': None}
+    if not tracking:
+        result['wait_skipped'] = ('the cert_generation command of this platform has no '
+                                  'generate_certificate_task to follow; not waiting for the workers')
+        return result
+    remaining = set(queued)
+    begin = time.time()
+    deadline = begin + max(0.0, float(wait_timeout))
+    while remaining:
+        remaining -= _settled(certificate, key, remaining, started)
+        done = len(queued) - len(remaining)
+        write_progress(progress, force=not remaining, phase='wait', course_id=course_id,
+                       done=done, total=len(queued))
+        if not remaining or time.time() >= deadline:
+            break
+        time.sleep(max(0.1, float(poll_interval)))
+    result['processed'] = len(queued) - len(remaining)
+    result['unprocessed_user_ids'] = sorted(remaining)[:50]
+    result['timed_out'] = bool(remaining)
+    result['waited_seconds'] = round(time.time() - begin, 1)
+    return result
+
+
+@register_op('ungenerated_certs')
+def op_ungenerated_certs(course_id, noop=False, insecure=False, force_status=None, progress=None):
+    _command_module('ungenerated_certs')
+    key = _course_key(course_id)
+    enrollment = _required_model('student', 'CourseEnrollment')
+    total = enrollment.objects.filter(course_id=key).count()
+    args = ['-c', course_id]
+    if noop:
+        args.append('--noop')
+    if insecure:
+        args.append('--insecure')
+    if force_status:
+        args += ['--force-gen', force_status]
+    progress_lines = []
+
+    def on_line(line):
+        match = _PROGRESS_LINE_RE.search(line)
+        if match:
+            progress_lines.append(line.strip())
+            write_progress(progress, force=True, phase='generate', course_id=course_id,
+                           done=int(match.group(1)), total=int(match.group(2)),
+                           remaining='%s:%s' % (match.group(3), match.group(4)))
+
+    write_progress(progress, force=True, phase='generate', course_id=course_id, done=0, total=total)
+    output = _run_command_captured('ungenerated_certs', args, on_line)
+    write_progress(progress, force=True, phase='generate', course_id=course_id, done=total, total=total)
+    return {'course_id': course_id, 'enrolled': total, 'noop': bool(noop),
+            'progress_lines': progress_lines, 'output_tail': _tail(output, 10)}
+'''
