@@ -1,0 +1,43 @@
+"""ID verification (table verify_student_softwaresecurephotoverification)."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SoftwareSecurePhotoVerification(models.Model):
+    """A photo ID verification attempt; 'approved' means the learner is verified."""
+
+    STATUS = ("created", "ready", "submitted", "must_retry", "approved", "denied")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=True, on_delete=models.CASCADE)
+    status = models.CharField(max_length=100, default="created", db_index=True,
+                              choices=[(s, s) for s in STATUS])
+    status_changed = models.DateTimeField(default=timezone.now)
+    name = models.CharField(blank=True, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    expiration_date = models.DateTimeField(null=True, blank=True, db_index=True)
+    face_image_url = models.URLField(blank=True, max_length=255)
+    photo_id_image_url = models.URLField(blank=True, max_length=255)
+    receipt_id = models.CharField(max_length=255, default="")
+    error_msg = models.TextField(blank=True)
+    error_code = models.CharField(blank=True, max_length=50)
+
+
+class IDVerificationService:
+    """The part of lms/djangoapps/verify_student/services.py that certificates use."""
+
+    @classmethod
+    def user_is_verified(cls, user):
+        now = timezone.now()
+        return SoftwareSecurePhotoVerification.objects.filter(user=user, status="approved").filter(
+            models.Q(expiration_date__isnull=True) | models.Q(expiration_date__gt=now)
+        ).exists()
+
+    @classmethod
+    def verified_user_ids(cls, user_ids):
+        now = timezone.now()
+        return set(SoftwareSecurePhotoVerification.objects.filter(
+            user_id__in=list(user_ids), status="approved").filter(
+            models.Q(expiration_date__isnull=True) | models.Q(expiration_date__gt=now)
+        ).values_list("user_id", flat=True))

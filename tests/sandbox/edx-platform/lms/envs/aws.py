@@ -1,0 +1,58 @@
+"""
+Legacy (up to Hawthorn) production settings: read $CONFIG_ROOT/lms.env.json and
+lms.auth.json.  CONFIG_ROOT defaults to the folder above edx-platform.
+"""
+# pylint: disable=wildcard-import, unused-wildcard-import
+import json
+import os
+
+import dateutil.parser
+
+from openedx.core.release import RELEASE_SETTINGS, release_line
+from openedx.core.settings_helpers import REPO_ROOT, merge_features, missing_settings_module
+
+if "aws" not in RELEASE_SETTINGS[release_line()]:
+    raise missing_settings_module(__name__)
+
+from .common import *  # noqa
+
+# SERVICE_VARIANT specifies name of the variant used, which decides what JSON
+# configuration files are read during startup.
+SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", None)
+
+# CONFIG_ROOT specifies the directory where the JSON configuration
+# files are expected to be found. If not specified, use the project
+# directory.
+CONFIG_ROOT = os.environ.get("CONFIG_ROOT", os.path.dirname(REPO_ROOT))
+
+# CONFIG_PREFIX specifies the prefix of the JSON configuration files,
+# based on the service variant. If no variant is use, don't use a
+# prefix.
+CONFIG_PREFIX = SERVICE_VARIANT + "." if SERVICE_VARIANT else ""
+
+with open(os.path.join(CONFIG_ROOT, CONFIG_PREFIX + "env.json")) as env_file:
+    ENV_TOKENS = json.load(env_file)
+
+PLATFORM_NAME = ENV_TOKENS.get("PLATFORM_NAME", PLATFORM_NAME)
+SITE_NAME = ENV_TOKENS.get("SITE_NAME", SITE_NAME)
+LMS_ROOT_URL = ENV_TOKENS.get("LMS_ROOT_URL", LMS_ROOT_URL)
+CMS_BASE = ENV_TOKENS.get("CMS_BASE", CMS_BASE)
+CELERY_ALWAYS_EAGER = ENV_TOKENS.get("CELERY_ALWAYS_EAGER", CELERY_ALWAYS_EAGER)
+CACHES = ENV_TOKENS.get("CACHES", CACHES)
+if "LOGGING" in ENV_TOKENS:
+    LOGGING = ENV_TOKENS["LOGGING"]
+
+merge_features(FEATURES, ENV_TOKENS.get("FEATURES", {}))
+
+# Cutoff date for granting audit certificates
+if ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE", None):
+    AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE"))
+
+############################## SECURE AUTH ITEMS ###############
+# Secret things: passwords, access keys, etc.
+
+with open(os.path.join(CONFIG_ROOT, CONFIG_PREFIX + "auth.json")) as auth_file:
+    AUTH_TOKENS = json.load(auth_file)
+
+SECRET_KEY = AUTH_TOKENS.get("SECRET_KEY", SECRET_KEY)
+DATABASES = AUTH_TOKENS.get("DATABASES", DATABASES)

@@ -1,0 +1,28 @@
+"""
+What provision.sh runs inside ONE platform process (`manage.py lms shell`):
+migrate every app except `certificates`, migrate `certificates` to 0001 only
+(so 0002 onward stay pending, as on an upgraded real host), create the cache
+table, load the demo data.
+
+    python manage.py lms --settings=S shell -c \
+        "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()"
+"""
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+
+def migrate_all_but_certificates(verbosity=0):
+    loader = MigrationLoader(connection)
+    labels = sorted({app for app, __ in loader.disk_migrations} - {"certificates"})
+    for label in labels:
+        call_command("migrate", label, interactive=False, verbosity=verbosity)
+    call_command("migrate", "certificates", "0001", interactive=False, verbosity=verbosity)
+
+
+def setup(load_data=True, verbosity=0):
+    migrate_all_but_certificates(verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+    if load_data:
+        call_command("load_demo_data")

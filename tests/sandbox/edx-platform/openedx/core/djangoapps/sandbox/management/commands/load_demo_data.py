@@ -1,0 +1,167 @@
+"""
+Sandbox-only command: load the deterministic demo data (users, courses,
+modes, enrollments, grades, ID verifications, a few existing certificates).
+The exact counts are documented in tests/sandbox/README.md and
+tests/sandbox/demo_expectations.json.
+
+Works with only `certificates 0001_initial` applied.
+"""
+import datetime
+import hashlib
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from opaque_keys.edx.keys import CourseKey
+
+from common.djangoapps.course_modes.models import CourseMode
+from common.djangoapps.student.models import CourseEnrollment, UserProfile
+from lms.djangoapps.certificates.models import GeneratedCertificate
+from lms.djangoapps.grades.models import PersistentCourseGrade
+from lms.djangoapps.verify_student.models import SoftwareSecurePhotoVerification
+from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+from openedx.core.djangoapps.sandbox.models import CourseCertificateSet
+
+User = get_user_model()
+UTC = datetime.timezone.utc
+
+
+def dt(*args):
+    return datetime.datetime(*args, tzinfo=UTC)
+
+
+TOY = "edX/toy/2012_Fall"
+DEMO = "course-v1:edX+DemoX+Demo_Course"
+NOCERT = "course-v1:OpenedX+NoCert+2025"
+BENCH = "course-v1:OpenedX+Bench+2026"
+
+COURSES = [
+    # id, display name, start, end, modes, has active certificate configuration
+    (TOY, "Toy Course", dt(2012, 9, 1), dt(2013, 1, 1), ["honor"], True),
+    (DEMO, "Demonstration Course", dt(2024, 2, 5), dt(2030, 12, 31), ["audit", "honor", "verified"], True),
+    (NOCERT, "Course Without Certificate Configuration", dt(2025, 1, 6), dt(2029, 6, 30), ["honor"], False),
+    (BENCH, "Open edX Benchmark Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "verified"], True),
+]
+
+# (username, mode, active, passing, id_verified, existing certificate status or None)
+TOY_LEARNERS = [
+    ("toy_learner_%02d" % i, "honor", i not in (8, 9), i <= 5, False,
+     {0: "downloadable", 1: "downloadable", 2: "error", 6: "notpassing"}.get(i))
+    for i in range(10)
+]
+
+_DEMO_TABLE = [
+    # mode, active, passing, idv
+    ("audit", True, True, False), ("audit", True, True, False), ("audit", True, True, False),
+    ("audit", True, False, False), ("audit", True, False, False), ("audit", False, True, False),
+    ("honor", True, True, False), ("honor", True, True, False), ("honor", True, True, False),
+    ("honor", True, False, False), ("honor", True, False, False), ("honor", False, False, False),
+    ("verified", True, True, True), ("verified", True, True, True), ("verified", True, True, True),
+    ("verified", True, False, True), ("verified", True, True, False), ("verified", True, False, False),
+    ("verified", True, True, False), ("verified", False, True, True),
+]
+_DEMO_NAMES = {0: "audit", 6: "honor", 12: "verified"}
+DEMO_LEARNERS = [
+    (_DEMO_NAMES.get(i, "demo_learner_%02d" % i), mode, active, passing, idv, None)
+    for i, (mode, active, passing, idv) in enumerate(_DEMO_TABLE)
+]
+
+NOCERT_LEARNERS = [("nocert_learner_%02d" % i, "honor", True, True, False, "downloadable") for i in range(2)]
+
+BENCH_SIZE = 3000
+BENCH_LEARNERS = [
+    ("bench_learner_%04d" % i,
+     "audit" if i % 2 == 0 else "verified",
+     i % 50 != 49,
+     i % 3 != 0,
+     i % 2 == 1 and i % 10 != 9,
+     None)
+    for i in range(BENCH_SIZE)
+]
+
+LEARNERS = [(TOY, TOY_LEARNERS), (DEMO, DEMO_LEARNERS), (NOCERT, NOCERT_LEARNERS), (BENCH, BENCH_LEARNERS)]
+
+
+def stable_hex(text):
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def course_certificates(course_id, display_name):
+    return [{
+        "id": 1, "name": "Certificate for %s" % display_name, "description": "", "version": 1,
+        "is_active": True, "course_title": display_name,
+        "signatories": [{"id": 1, "name": "Ada Lovelace", "title": "Course Director",
+                         "organization": "edX", "signature_image_path": "/static/certificates/images/logo.png"}],
+    }]
+
+
+class Command(BaseCommand):
+    help = "Load the sandbox's deterministic demo data (courses, learners, grades, certificates)."
+
+    def handle(self, *args, **options):
+        if CourseOverview.objects.filter(id=CourseKey.from_string(DEMO)).exists():
+            self.stdout.write("Demo data already loaded")
+            return
+        with transaction.atomic():
+            self._load()
+        self.stdout.write("Demo data loaded: %d users, %d courses, %d enrollments" % (
+            User.objects.count(), CourseOverview.objects.count(), CourseEnrollment.objects.count()))
+
+    def _load(self):
+        User.objects.create_superuser("edx", "edx@example.com", "edx")
+        User.objects.create_user("staff", "staff@example.com", "edx", is_staff=True)
+        for username, full in (("edx", "edX Admin"), ("staff", "Staff User")):
+            UserProfile.objects.create(user=User.objects.get(username=username), name=full)
+
+        for course_id, name, start, end, modes, active in COURSES:
+            key = CourseKey.from_string(course_id)
+            CourseOverview.objects.create(
+                id=key, display_name=name, org=key.org, display_number_with_default=key.course,
+                display_org_with_default=key.org, start=start, end=end, cert_html_view_enabled=True,
+                has_any_active_web_certificate=active, cert_name_short="Certificate",
+                cert_name_long="Certificate of Achievement", certificates_display_behavior="end",
+                _location="i4x://%s/%s/course/%s" % (key.org, key.course, key.run))
+            for slug in modes:
+                CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug.capitalize(),
+                                          min_price=49 if slug == "verified" else 0)
+            CourseCertificateSet.objects.create(
+                course_id=key,
+                certificates=json.dumps(course_certificates(course_id, name) if active else []))
+
+        # users, in a fixed order so that ids are deterministic on a fresh DB
+        all_rows = [(course_id, row) for course_id, rows in LEARNERS for row in rows]
+        User.objects.bulk_create([
+            User(username=row[0], email="%s@example.com" % row[0], password="!sandbox", is_active=True,
+                 date_joined=dt(2012, 8, 1))
+            for __, row in all_rows
+        ], batch_size=500)
+        ids = dict(User.objects.values_list("username", "id"))
+
+        profiles, enrollments, grades, verifications, certs = [], [], [], [], []
+        for n, (course_id, (username, mode, active, passing, idv, cert_status)) in enumerate(all_rows):
+            key = CourseKey.from_string(course_id)
+            uid = ids[username]
+            full_name = username.replace("_", " ").title()
+            profiles.append(UserProfile(user_id=uid, name=full_name))
+            enrollments.append(CourseEnrollment(user_id=uid, course_id=key, mode=mode, is_active=active))
+            percent = 0.82 if passing else 0.31
+            grades.append(PersistentCourseGrade(
+                user_id=uid, course_id=key, percent_grade=percent, letter_grade="Pass" if passing else "",
+                passed_timestamp=dt(2012, 12, 20) if passing else None, grading_policy_hash="sandbox",
+                course_version="sandbox"))
+            if idv:
+                verifications.append(SoftwareSecurePhotoVerification(
+                    user_id=uid, status="approved", name=full_name, receipt_id=stable_hex(username)))
+            if cert_status:
+                certs.append(GeneratedCertificate(
+                    user_id=uid, course_id=key, status=cert_status, mode=mode, name=full_name,
+                    grade="%s" % percent,
+                    verify_uuid=stable_hex("cert-" + username) if cert_status == "downloadable" else "",
+                    error_reason="(1, 'cannot connect to server')" if cert_status == "error" else "",
+                    created_date=dt(2013, 1, 5)))
+        UserProfile.objects.bulk_create(profiles, batch_size=500)
+        CourseEnrollment.objects.bulk_create(enrollments, batch_size=500)
+        PersistentCourseGrade.objects.bulk_create(grades, batch_size=500)
+        SoftwareSecurePhotoVerification.objects.bulk_create(verifications, batch_size=500)
+        GeneratedCertificate.objects.bulk_create(certs, batch_size=500)

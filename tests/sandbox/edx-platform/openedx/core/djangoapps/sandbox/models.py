@@ -1,0 +1,47 @@
+"""
+Sandbox-only tables (not part of edx-platform):
+
+- SandboxTask: stands in for the Celery broker; cert_generation (maple) adds
+  rows and sandbox_worker.py consumes them.
+- CourseCertificateSet: stands in for the modulestore's course certificate
+  configurations (made by course teams in Studio, with signatories).
+"""
+import json
+
+from django.db import models
+from django.utils import timezone
+from opaque_keys.edx.django.models import CourseKeyField
+
+
+class SandboxTask(models.Model):
+    PENDING, DONE, FAILED = "pending", "done", "failed"
+
+    name = models.CharField(max_length=255)
+    kwargs = models.TextField(default="{}")
+    status = models.CharField(max_length=16, default=PENDING, db_index=True)
+    result = models.TextField(blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    def get_kwargs(self):
+        return json.loads(self.kwargs)
+
+
+class CourseCertificateSet(models.Model):
+    course_id = CourseKeyField(max_length=255, unique=True)
+    certificates = models.TextField(default="[]", help_text="JSON list of certificate configurations")
+
+    def get_certificates(self):
+        return json.loads(self.certificates)
+
+    @classmethod
+    def for_course(cls, course_id):
+        row = cls.objects.filter(course_id=course_id).first()
+        return row.get_certificates() if row else []
+
+    @classmethod
+    def active_certificate(cls, course_id):
+        for cert in cls.for_course(course_id):
+            if cert.get("is_active"):
+                return cert
+        return None

@@ -1,0 +1,108 @@
+"""Options, errors and exit codes of the certificate commands, per release."""
+import re
+
+import pytest
+
+from conftest import BENCH, DEMO, EXPECTATIONS, HTML_ON, TOY, parse_report
+
+PRESENT = {
+    "hawthorn": {"ungenerated_certs", "gen_cert_report"},
+    "lilac": {"ungenerated_certs"},
+    "maple": {"cert_generation"},
+}
+ALL = {"ungenerated_certs", "gen_cert_report", "cert_generation"}
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple"])
+def test_commands_per_release(make_host, release):
+    host = make_host(release)
+    for command in sorted(ALL):
+        proc = host.manage("lms", command, "--help")
+        if command in PRESENT[release]:
+            assert proc.returncode == 0, proc.stderr
+            assert "--course" in proc.stdout or "--course-key" in proc.stdout
+        else:
+            assert proc.returncode == 1
+            assert proc.stderr == "Unknown command: '%s'\nType 'manage.py help' for usage.\n" % command
+    # an unknown command in general answers the same way
+    proc = host.manage("lms", "no_such_command")
+    assert proc.stderr == "Unknown command: 'no_such_command'\nType 'manage.py help' for usage.\n"
+    # and `help` lists only what the release has
+    listing = host.manage("lms", "help", "--commands").stdout.split()
+    assert ALL & set(listing) == PRESENT[release]
+    assert "populate_model" in listing and "load_demo_data" in listing
+
+
+@pytest.mark.parametrize("command", ["ungenerated_certs", "gen_cert_report"])
+def test_course_required(make_host, command):
+    host = make_host("hawthorn")
+    proc = host.manage("lms", command)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "CommandError: You must specify a course"
+
+
+@pytest.mark.parametrize("command", ["ungenerated_certs", "gen_cert_report"])
+def test_malformed_course_id(make_host, command):
+    host = make_host("hawthorn")
+    proc = host.manage("lms", command, "-c", "/edX/toy/2012_Fall/")
+    assert proc.returncode == 1
+    assert "opaque_keys.InvalidKeyError" in proc.stderr
+
+
+def test_unknown_course_is_not_an_error(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    before = host.sql("SELECT COUNT(*) FROM certificates_generatedcertificate")
+    proc = host.manage("lms", "ungenerated_certs", "-c", "course-v1:edX+Nope+2020")
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert host.sql("SELECT COUNT(*) FROM certificates_generatedcertificate") == before
+    proc = host.manage("lms", "gen_cert_report", "-c", "course-v1:edX+Nope+2020")
+    assert proc.returncode == 0
+    assert set(parse_report(proc.stdout).values()) == {0}
+
+
+def test_noop_changes_nothing(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    proc = host.manage("lms", "ungenerated_certs", "-c", DEMO, "--noop", "--insecure")
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert host.sql("SELECT COUNT(*) FROM certificates_generatedcertificate WHERE course_id=?", (DEMO,)) == [(0,)]
+
+
+def test_progress_lines_only_on_stdout(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    proc = host.manage("lms", "ungenerated_certs", "-c", BENCH)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == EXPECTATIONS["courses"][BENCH]["ungenerated_certs_progress_lines"]
+    for n, line in enumerate(lines, 1):
+        assert re.fullmatch(r"%d/3000 completed ~\d\d:\d\dm remaining" % (500 * n), line), line
+
+
+def test_force_gen_and_rerun_skips(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "ungenerated_certs", "-c", TOY, check=True)
+    first = host.sql("SELECT user_id, status, verify_uuid FROM certificates_generatedcertificate WHERE course_id=?"
+                     " ORDER BY user_id", (TOY,))
+    host.manage("lms", "ungenerated_certs", "-c", TOY, check=True)
+    assert host.sql("SELECT user_id, status, verify_uuid FROM certificates_generatedcertificate WHERE course_id=?"
+                    " ORDER BY user_id", (TOY,)) == first
+    statuses = dict(host.sql("SELECT status, COUNT(*) FROM certificates_generatedcertificate WHERE course_id=? "
+                             "GROUP BY status", (TOY,)))
+    assert statuses == {"downloadable": 5, "notpassing": 4, "error": 1}
+    host.manage("lms", "ungenerated_certs", "-c", TOY, "-f", "error", check=True)
+    statuses = dict(host.sql("SELECT status, COUNT(*) FROM certificates_generatedcertificate WHERE course_id=? "
+                             "GROUP BY status", (TOY,)))
+    assert statuses == EXPECTATIONS["courses"][TOY]["after_ungenerated_certs_force_error"]
+
+
+def test_cert_generation_options(make_host):
+    host = make_host("maple", features=HTML_ON)
+    proc = host.manage("lms", "cert_generation", "-c", DEMO)
+    assert proc.returncode == 2
+    assert "the following arguments are required: -u/--user" in proc.stderr
+    proc = host.manage("lms", "cert_generation", "-u", "13")
+    assert proc.returncode == 2 and "-c/--course-key" in proc.stderr
+    proc = host.manage("lms", "cert_generation", "-u", "13", "-c", "not a key")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "CommandError: You must specify a valid course-key"
+    proc = host.manage("lms", "cert_generation", "-u", "999999", "-c", DEMO)
+    assert proc.returncode == 0

@@ -1,0 +1,153 @@
+"""CertificateHtmlViewConfiguration (append-only, populate_model, migration seed) and the HTTP pages."""
+import json
+
+from conftest import DEMO, HTML_ON, NOCERT, TOY
+
+GOOD_CONFIG = {
+    "default": {
+        "accomplishment_class_append": "accomplishment-certificate",
+        "platform_name": "Sandbox Academy",
+        "company_about_url": "https://sandbox.example.com/about",
+        "company_privacy_url": "https://sandbox.example.com/privacy",
+        "company_tos_url": "https://sandbox.example.com/tos",
+        "company_verified_certificate_url": "https://sandbox.example.com/verified",
+        "logo_src": "/static/certificates/images/logo.png",
+        "logo_url": "https://sandbox.example.com",
+    },
+    "honor": {"certificate_type": "Honor Code", "certificate_title": "Honor Certificate of Achievement",
+              "document_body_class_append": "is-honorcode"},
+    "verified": {"certificate_type": "Verified", "certificate_title": "Verified Certificate of Achievement",
+                 "document_body_class_append": "is-idverified"},
+    "audit": {"certificate_type": "Audit", "certificate_title": "Audit Certificate",
+              "document_body_class_append": "is-audit"},
+}
+
+
+def populate(host, tmp_path, config, enabled=True, name="cfg.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"model": "certificates.CertificateHtmlViewConfiguration",
+                                "data": [{"enabled": enabled, "configuration": json.dumps(config)}]}))
+    return host.manage("lms", "populate_model", "-f", str(path), "-u", "edx"), path
+
+
+def test_migration_seed_and_append_only(make_host, tmp_path):
+    host = make_host("hawthorn")
+    # pending in the image: the table is empty until certificates 0002 runs
+    assert host.sql("SELECT COUNT(*) FROM certificates_certificatehtmlviewconfiguration") == [(0,)]
+    out = host.manage("lms", "showmigrations", "certificates", check=True).stdout
+    assert " [X] 0001_initial\n [ ] 0002_data__certificatehtmlviewconfiguration_data\n" in out
+    host.manage("lms", "migrate", "--noinput", check=True)
+    rows = host.sql("SELECT enabled, configuration FROM certificates_certificatehtmlviewconfiguration")
+    assert len(rows) == 1 and rows[0][0] == 0
+    seed = json.loads(rows[0][1])
+    assert seed["default"]["platform_name"] == "Your Platform Name Here"
+    assert seed["default"]["logo_src"] == "/static/certificates/images/logo.png"
+    assert seed["default"]["company_tos_url"].startswith("http://www.example.com")
+
+    proc, path = populate(host, tmp_path, GOOD_CONFIG)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Importing JSON data from file %s\nImport complete, 1 new entries created\n" % path
+    changed = dict(GOOD_CONFIG, default=dict(GOOD_CONFIG["default"], platform_name="Second"))
+    populate(host, tmp_path, changed, name="cfg2.json")
+    rows = host.sql("SELECT id, enabled FROM certificates_certificatehtmlviewconfiguration ORDER BY id")
+    assert [r[1] for r in rows] == [0, 1, 1]
+    result = host.script(
+        "from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration as C\n"
+        "c = C.current()\n"
+        "result = [c.id, C.get_config()['default']['platform_name'], C.objects.count()]")
+    assert result == [rows[-1][0], "Second", 3]
+
+
+def test_clean_rejects_bad_json(make_host):
+    host = make_host("hawthorn")
+    result = host.script(
+        "from django.core.exceptions import ValidationError\n"
+        "from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration as C\n"
+        "try:\n    C(configuration='{not json').clean(); result = 'ok'\n"
+        "except ValidationError as e:\n    result = e.messages\n")
+    assert result == ["Must be valid JSON string."]
+
+
+PAGE_SCRIPT = """
+from django.test import Client
+from django.contrib.auth import get_user_model
+from lms.djangoapps.certificates.models import GeneratedCertificate
+from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+c = Client(raise_request_exception=False)
+def page(uid, course):
+    r = c.get('/certificates/user/%s/course/%s' % (uid, course))
+    return [r.status_code, r.content.decode('utf-8', 'replace')]
+U = get_user_model()
+result = {}
+"""
+
+
+def test_pages(make_host, tmp_path):
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    populate(host, tmp_path, GOOD_CONFIG)
+    res = host.script(PAGE_SCRIPT + """
+honor = U.objects.get(username='honor')
+verified = U.objects.get(username='verified')
+failing = U.objects.get(username='demo_learner_09')
+nocert = U.objects.get(username='nocert_learner_00')
+result['honor'] = page(honor.id, 'course-v1:edX+DemoX+Demo_Course')
+result['verified'] = page(verified.id, 'course-v1:edX+DemoX+Demo_Course')
+result['failing'] = page(failing.id, 'course-v1:edX+DemoX+Demo_Course')
+result['nocert'] = page(nocert.id, 'course-v1:OpenedX+NoCert+2025')
+result['toy'] = page(U.objects.get(username='toy_learner_00').id, 'edX/toy/2012_Fall')
+CourseOverview.objects.filter(id='course-v1:edX+DemoX+Demo_Course').update(cert_html_view_enabled=False)
+result['course_off'] = page(honor.id, 'course-v1:edX+DemoX+Demo_Course')
+result['logo'] = c.get('/static/certificates/images/logo.png').status_code
+result['heartbeat'] = [c.get('/heartbeat').status_code, c.get('/heartbeat').json()]
+""")
+    status, body = res["honor"]
+    assert status == 200
+    assert "Sandbox Academy" in body and "Honor Certificate of Achievement" in body
+    assert '<img class="logo-img" src="/static/certificates/images/logo.png"' in body
+    assert "Honor" in body and "Demonstration Course" in body
+    assert "https://sandbox.example.com/tos" in body
+    assert "is-honorcode" in body
+    assert res["verified"][0] == 200 and "Verified Certificate of Achievement" in res["verified"][1]
+    assert res["toy"][0] == 200 and "Toy Course" in res["toy"][1]
+    for case in ("failing", "nocert", "course_off"):
+        assert res[case][0] == 200 and "Cannot Find Certificate" in res[case][1], case
+    assert res["logo"] == 200
+    assert res["heartbeat"][0] == 200
+
+
+def test_page_flag_off_and_missing_keys(make_host, tmp_path):
+    host = make_host("hawthorn")  # CERTIFICATES_HTML_VIEW off
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    res = host.script(PAGE_SCRIPT + "result['off'] = page(U.objects.get(username='nocert_learner_00').id, "
+                      "'edX/toy/2012_Fall')\n"
+                      "result['toy'] = page(U.objects.get(username='toy_learner_00').id, 'edX/toy/2012_Fall')")
+    assert res["toy"][0] == 200 and "Cannot Find Certificate" in res["toy"][1]
+
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    broken = {"default": {"platform_name": "X", "logo_src": "/static/certificates/images/logo.png"},
+              "honor": {"certificate_title": "T", "certificate_type": "H"}}
+    populate(host, tmp_path, broken)
+    res = host.script(PAGE_SCRIPT + "result['toy'] = page(U.objects.get(username='toy_learner_00').id, "
+                      "'edX/toy/2012_Fall')")
+    assert res["toy"][0] == 500
+    # with the disabled seed row only, the configuration is {} -> also a server error
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    res = host.script(PAGE_SCRIPT + "result['toy'] = page(U.objects.get(username='toy_learner_00').id, "
+                      "'edX/toy/2012_Fall')")
+    assert res["toy"][0] == 500
+
+
+def test_studio_certificates_page(make_host):
+    script = ("from django.test import Client\nc = Client()\n"
+              "r = c.get('/certificates/course-v1:edX+DemoX+Demo_Course')\n"
+              "result = [r.status_code, r.json() if r.status_code == 200 else None, c.get('/heartbeat').status_code]")
+    off = make_host("hawthorn", features={"lms": {"CERTIFICATES_HTML_VIEW": True}, "cms": {}})
+    assert off.script(script, service="cms")[0::2] == [404, 200]
+    on = make_host("lilac", features={"lms": {}, "cms": {"CERTIFICATES_HTML_VIEW": True}})
+    status, body, hb = on.script(script, service="cms")
+    assert status == 200 and hb == 200
+    assert body["certificates"][0]["is_active"] is True and body["course_id"] == DEMO

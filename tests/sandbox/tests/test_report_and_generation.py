@@ -1,0 +1,132 @@
+"""gen_cert_report byte for byte, and the generation rules per release."""
+import json
+
+import pytest
+
+from conftest import BENCH, DEMO, EXPECTATIONS, HTML_ON, NOCERT, TOY, expected_report, parse_report, report_counts
+
+
+def statuses(host, course):
+    return dict(host.sql("SELECT status, COUNT(*) FROM certificates_generatedcertificate WHERE course_id=? "
+                         "GROUP BY status", (course,)))
+
+
+@pytest.mark.parametrize("course", [TOY, DEMO, NOCERT, "course-v1:edX+Nope+2020"])
+def test_report_layout_byte_for_byte(make_host, course):
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    proc = host.manage("lms", "gen_cert_report", "-c", course, check=True)
+    assert proc.stdout == expected_report(course, report_counts(host, course))
+
+
+def test_reports_match_expectations(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    for course in (TOY, DEMO, BENCH):
+        exp = EXPECTATIONS["courses"][course]
+        assert parse_report(host.manage("lms", "gen_cert_report", "-c", course, check=True).stdout) == \
+            exp["report_before"]
+        host.manage("lms", "ungenerated_certs", "-c", course, check=True)
+        out = host.manage("lms", "gen_cert_report", "-c", course, check=True).stdout
+        assert parse_report(out) == exp["after_ungenerated_certs"]
+        assert out == expected_report(course, report_counts(host, course))
+
+
+def test_generation_rules_demo_no_cutoff(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    rows = host.sql(
+        "SELECT u.username, e.mode, c.status, c.mode, c.verify_uuid, c.download_url, c.name, g.passed_timestamp "
+        "FROM certificates_generatedcertificate c JOIN auth_user u ON u.id=c.user_id "
+        "JOIN student_courseenrollment e ON e.user_id=c.user_id AND e.course_id=c.course_id "
+        "JOIN grades_persistentcoursegrade g ON g.user_id=c.user_id AND g.course_id=c.course_id "
+        "WHERE c.course_id=?", (DEMO,))
+    assert len(rows) == 20
+    uuids = set()
+    for username, enr_mode, status, cert_mode, uuid, url, name, passed in rows:
+        if passed:
+            assert status == "downloadable", username
+            assert len(uuid) == 32 and int(uuid, 16) >= 0 and url == ""
+            uuids.add(uuid)
+        else:
+            assert status == "notpassing" and uuid == ""
+        assert name  # the profile name
+    assert len(uuids) == 13
+    by_user = {r[0]: r for r in rows}
+    # no cutoff: audit learners are treated like honor ones (legacy rule)
+    assert by_user["audit"][2:4] == ("downloadable", "audit")
+    # verified without ID verification in a course with an honor mode: honor certificate
+    assert by_user["demo_learner_16"][2:4] == ("downloadable", "honor")
+    assert by_user["verified"][2:4] == ("downloadable", "verified")
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "lilac"])
+def test_audit_after_cutoff(make_host, release):
+    host = make_host(release, features=HTML_ON, cutoff="2016-01-01")
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    assert report_counts(host, DEMO) == EXPECTATIONS["courses"][DEMO]["after_ungenerated_certs_with_past_cutoff"]
+
+
+def test_cutoff_in_future_keeps_legacy_audit_rule(make_host):
+    host = make_host("hawthorn", features=HTML_ON, cutoff="2999-01-01")
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    assert report_counts(host, DEMO) == EXPECTATIONS["courses"][DEMO]["after_ungenerated_certs"]
+
+
+def test_unverified_without_honor_mode(make_host):
+    host = make_host("hawthorn", features=HTML_ON)
+    host.manage("lms", "ungenerated_certs", "-c", BENCH, check=True)
+    assert statuses(host, BENCH)["unverified"] == 200
+    bad = host.sql("SELECT COUNT(*) FROM certificates_generatedcertificate c "
+                   "WHERE c.course_id=? AND c.status='unverified' AND c.user_id IN "
+                   "(SELECT user_id FROM verify_student_softwaresecurephotoverification WHERE status='approved')",
+                   (BENCH,))
+    assert bad == [(0,)]
+
+
+def test_html_view_off_takes_pdf_path(make_host):
+    host = make_host("hawthorn")
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    st = statuses(host, DEMO)
+    assert st == {"error": 13, "notpassing": 7}
+    reasons = host.sql("SELECT DISTINCT error_reason FROM certificates_generatedcertificate "
+                       "WHERE course_id=? AND status='error'", (DEMO,))
+    assert len(reasons) == 1 and "XQueue" in reasons[0][0]
+
+
+def test_maple_cert_generation_inline(make_host):
+    host = make_host("maple", features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
+    ids = [str(i) for i in range(13, 33)]
+    proc = host.manage("lms", "cert_generation", "-u", *ids, "-c", DEMO)
+    assert proc.returncode == 0, proc.stderr
+    exp = dict(EXPECTATIONS["courses"][DEMO]["maple_cert_generation_all_learners"])
+    no_row = exp.pop("no_row")
+    assert statuses(host, DEMO) == exp
+    assert 20 - sum(exp.values()) == no_row
+    assert host.sql("SELECT status, COUNT(*) FROM sandbox_sandboxtask GROUP BY status") == [("done", 7)]
+    # already generated learners are skipped
+    host.manage("lms", "cert_generation", "-u", *ids, "-c", DEMO, check=True)
+    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(7,)]
+
+
+def test_maple_cert_generation_through_worker(make_host):
+    import subprocess
+    import sys
+    from conftest import PLATFORM
+    host = make_host("maple", features=HTML_ON)
+    host.manage("lms", "cert_generation", "-u", "19", "25", "-c", DEMO, check=True)
+    assert statuses(host, DEMO) == {}
+    assert host.sql("SELECT status, COUNT(*) FROM sandbox_sandboxtask GROUP BY status") == [("pending", 2)]
+    env = host.env(DJANGO_SETTINGS_MODULE="lms.envs.production")
+    before = host.start_log.read_text()
+    proc = subprocess.run([sys.executable, "-m", "sandbox_worker", "--once"], cwd=PLATFORM, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "2 task(s) run"
+    assert statuses(host, DEMO) == {"downloadable": 2}
+    assert host.start_log.read_text() == before  # the worker is not a manage.py start
+
+
+def test_maple_has_no_cutoff(make_host):
+    host = make_host("maple", features=HTML_ON, cutoff="2016-01-01", extra={"CELERY_ALWAYS_EAGER": True})
+    host.manage("lms", "cert_generation", "-u", "13", "14", "-c", DEMO, check=True)  # audit learners
+    assert statuses(host, DEMO) == {}
