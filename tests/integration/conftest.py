@@ -1,0 +1,222 @@
+"""Fixtures that drive real sandbox hosts (podman containers booting systemd).
+
+Each test that asks for a host gets a fresh container from the release's
+image (built by ``make images``), so a test that breaks a host breaks only
+its own. Playbooks run through the real ``ansible-playbook`` with the podman
+connection, exactly as an operator would run them.
+"""
+
+import json
+import os
+import shlex
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SANDBOX = ROOT / "tests" / "sandbox" / "sandbox.sh"
+IMAGE = "localhost/openedx-sandbox:{}"
+
+
+def podman_env():
+    env = dict(os.environ)
+    env.setdefault("CONTAINERS_CONF", str(ROOT / "tests/sandbox/image/containers.conf"))
+    env.setdefault("CONTAINERS_STORAGE_CONF", str(ROOT / ".sandbox/storage.conf"))
+    env["PATH"] = "{}:{}".format(ROOT / ".venv" / "bin", env.get("PATH", ""))
+    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    env["ANSIBLE_FORCE_COLOR"] = "0"
+    env["ANSIBLE_NOCOLOR"] = "1"
+    return env
+
+
+def podman(*args, check=True, input=None):
+    return subprocess.run(["podman", *args], env=podman_env(), check=check,
+                          capture_output=True, text=True, input=input)
+
+
+class SandboxHost:
+    """One running sandbox container."""
+
+    def __init__(self, name, release):
+        self.name = name
+        self.release = release
+
+    @property
+    def legacy(self):
+        return self.release == "hawthorn"
+
+    # -- commands inside the host -------------------------------------------------
+    def sh(self, script, check=True, user=None):
+        args = ["exec"]
+        if user:
+            args += ["--user", user]
+        result = podman(*args, self.name, "sh", "-c", script, check=False)
+        if check and result.returncode != 0:
+            raise AssertionError("{} failed on {} (rc {}):\n{}\n{}".format(
+                script, self.name, result.returncode, result.stdout, result.stderr))
+        return result
+
+    def read(self, path):
+        return self.sh("cat " + shlex.quote(path)).stdout
+
+    def write(self, path, text):
+        podman("exec", "-i", self.name, "sh", "-c", "cat > " + shlex.quote(path), input=text)
+
+    def stat(self, path):
+        """(owner, group, octal mode, type) of path, not following links."""
+        out = self.sh("stat -c '%U %G %a %F' " + shlex.quote(path)).stdout.split(None, 3)
+        return out[0], out[1], out[2].zfill(4), out[3].strip()
+
+    def manage(self, service, command, check=True):
+        """Run manage.py as the platform user, the way an operator would."""
+        settings = "aws" if self.legacy else "production"
+        env = "" if self.legacy else "LMS_CFG=/edx/etc/lms.yml STUDIO_CFG=/edx/etc/studio.yml "
+        return self.sh(
+            "cd /edx/app/edxapp/edx-platform && sudo -u edxapp env {}"
+            "/edx/app/edxapp/venvs/edxapp/bin/python manage.py {} --settings={} {}".format(
+                env, service, settings, command), check=check)
+
+    def platform_json(self, code):
+        """Evaluate Python code in the LMS (Django shell); it must print JSON last."""
+        out = self.manage("lms", "shell -c " + shlex.quote(code)).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    def manage_starts(self):
+        text = self.sh("cat /edx/var/log/sandbox/manage-starts.log 2>/dev/null || true").stdout
+        return [line for line in text.splitlines() if line.strip()]
+
+    def service_pid(self, service):
+        if self.legacy:
+            return self.sh("/edx/bin/supervisorctl pid " + service).stdout.strip()
+        return self.sh("systemctl show -p MainPID --value " + service).stdout.strip()
+
+    def http_get(self, url):
+        """(status, body) of a GET from inside the host (the services listen on its loopback)."""
+        code = (
+            "import sys, urllib.request, urllib.error\n"
+            "try:\n"
+            "    r = urllib.request.urlopen(sys.argv[1], timeout=30)\n"
+            "    status, body = r.status, r.read()\n"
+            "except urllib.error.HTTPError as e:\n"
+            "    status, body = e.code, e.read()\n"
+            "sys.stdout.write(str(status) + '\\n' + body.decode('utf-8', 'replace'))\n"
+        )
+        out = podman("exec", self.name, "python3", "-c", code, url).stdout
+        status, _, body = out.partition("\n")
+        return int(status), body
+
+    def wait_http(self, url, timeout=60):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                status, _ = self.http_get(url)
+                if status == 200:
+                    return
+            except subprocess.CalledProcessError:
+                pass
+            if time.time() > deadline:
+                raise AssertionError("{} did not answer 200 within {}s".format(url, timeout))
+            time.sleep(1)
+
+    def restart_container(self):
+        podman("restart", "--time", "0", self.name)
+        wait_running(self.name)
+
+
+def wait_running(name, timeout=60):
+    deadline = time.time() + timeout
+    state = ""
+    while time.time() < deadline:
+        state = podman("exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
+        if state in ("running", "degraded"):
+            return state
+        time.sleep(0.5)
+    raise AssertionError("{}: systemd did not come up ({})".format(name, state))
+
+
+def start_host(release):
+    name = "it-{}-{}".format(release, uuid.uuid4().hex[:6])
+    podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always",
+           "--label", "openedx-sandbox=" + release, IMAGE.format(release), "/sbin/init")
+    state = wait_running(name)
+    assert state == "running", podman("exec", name, "systemctl", "--failed", check=False).stdout
+    host = SandboxHost(name, release)
+    host.wait_http("http://127.0.0.1:8000/heartbeat")
+    host.wait_http("http://127.0.0.1:8010/heartbeat")
+    return host
+
+
+@pytest.fixture(params=["hawthorn", "maple"])
+def host(request):
+    """A fresh sandbox host of each release (the test runs once per release)."""
+    h = start_host(request.param)
+    yield h
+    podman("rm", "--force", "--time", "0", h.name, check=False)
+
+
+@pytest.fixture
+def legacy_host():
+    h = start_host("hawthorn")
+    yield h
+    podman("rm", "--force", "--time", "0", h.name, check=False)
+
+
+@pytest.fixture
+def modern_host():
+    h = start_host("maple")
+    yield h
+    podman("rm", "--force", "--time", "0", h.name, check=False)
+
+
+class PlaybookRun:
+    def __init__(self, proc, stats):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.stats = stats
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def changed(self, host):
+        return self.stats.get(host, {}).get("changed", 0)
+
+
+def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None):
+    """Run a playbook against the given SandboxHost list with the podman connection."""
+    inventory = {"all": {"vars": {"ansible_connection": "containers.podman.podman",
+                                  "ansible_python_interpreter": "/usr/bin/python3"},
+                         "children": {"openedx": {"hosts": {h.name: {} for h in hosts}}}}}
+    inv_path = ROOT / ".sandbox" / "it-inventory-{}.json".format(uuid.uuid4().hex[:8])
+    inv_path.write_text(json.dumps(inventory))
+    cmd = ["ansible-playbook", "-i", str(inv_path), str(ROOT / "playbooks" / playbook)]
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if tags:
+        cmd += ["--tags", tags]
+    env = podman_env()
+    env["ANSIBLE_STDOUT_CALLBACK"] = "json"
+    env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(ROOT))
+    finally:
+        inv_path.unlink()
+    stats = {}
+    try:
+        stats = json.loads(proc.stdout[proc.stdout.index("{"):]).get("stats", {})
+    except ValueError:
+        pass
+    return PlaybookRun(proc, stats)
+
+
+@pytest.fixture
+def playbook():
+    return run_playbook
