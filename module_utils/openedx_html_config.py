@@ -31,8 +31,12 @@ import re
 __metaclass__ = type
 
 # The keys of the ``default`` section that the installation guide lists as
-# required (the certificate footer template reads them unconditionally).
+# required (the certificate templates read them unconditionally: without
+# one, the page fails with a server error). accomplishment_class_append is
+# in the guide's example and the platform's own seed row, and valid.html
+# reads it as well.
 REQUIRED_DEFAULT_KEYS = (
+    'accomplishment_class_append',
     'platform_name',
     'company_about_url',
     'company_privacy_url',
@@ -52,7 +56,6 @@ URL_KEYS = (
 
 # Other keys that the certificate page reads; all optional strings.
 OPTIONAL_DEFAULT_KEYS = (
-    'accomplishment_class_append',
     'certificate_verify_url_prefix',
     'certificate_verify_url_suffix',
 )

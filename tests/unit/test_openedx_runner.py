@@ -187,6 +187,7 @@ def db_rows(platform):
 
 GOOD = {
     "default": {
+        "accomplishment_class_append": "accomplishment-certificate",
         "platform_name": "Example Academy",
         "company_about_url": "https://academy.example.com/about",
         "company_privacy_url": "https://academy.example.com/privacy",
