@@ -93,7 +93,7 @@ notes:
 seealso:
   - module: openedx_generate_certs
 author:
-  - Open edX toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

@@ -111,7 +111,7 @@ seealso:
   - module: openedx_facts
   - module: ansible.builtin.lineinfile
 author:
-  - Open edX Ansible toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

@@ -76,7 +76,7 @@ notes:
 seealso:
   - module: openedx_env_config
 author:
-  - Open edX Ansible toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
@@ -150,7 +150,9 @@ ansible_facts:
           type: str
           sample: yaml
         environment:
-          description: Environment variables C(manage.py) needs (C(LMS_CFG), C(STUDIO_CFG), C(CMS_CFG) for modern; C(CONFIG_ROOT) for legacy when O(config_root) is given).
+          description:
+            - Environment variables C(manage.py) needs.
+            - C(LMS_CFG), C(STUDIO_CFG), C(CMS_CFG) for modern; C(CONFIG_ROOT) for legacy when O(config_root) is given.
           type: dict
           sample: {LMS_CFG: /edx/etc/lms.yml, STUDIO_CFG: /edx/etc/studio.yml, CMS_CFG: /edx/etc/studio.yml}
         env_file:

@@ -160,7 +160,7 @@ seealso:
   - module: openedx_cert_report
   - module: openedx_facts
 author:
-  - Open edX toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -267,6 +267,7 @@ import os
 import pwd
 import re
 import subprocess
+import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -532,13 +533,19 @@ def run_command_streaming(module, args, on_line):
     proc = subprocess.Popen(argv, cwd=params.get('platform_dir'), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             universal_newlines=True)
+    # Drain stderr in a thread: a platform that logs more than a pipe holds
+    # (64 KiB) to stderr would otherwise block while we read stdout.
+    stderr_chunks = []
+    drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
+    drain.daemon = True
+    drain.start()
     lines = []
     for line in proc.stdout:
         lines.append(line)
         on_line(line.rstrip('\n'))
-    stderr = proc.stderr.read()
     rc = proc.wait()
-    return rc, ''.join(lines), stderr
+    drain.join()
+    return rc, ''.join(lines), ''.join(stderr_chunks)
 
 
 def run_watch(module):
@@ -635,7 +642,8 @@ def main():
                     'phase': 'generate', 'owner_pid': os.getpid()}
             lines = []
 
-            def on_line(line, base=base, lines=lines):
+            # Bind this course's base and lines now (not at call time).
+            def on_line(line, base=base, lines=lines):  # pylint: disable=dangerous-default-value
                 match = PROGRESS_LINE_RE.search(line)
                 if match:
                     lines.append(line.strip())

@@ -133,7 +133,7 @@ notes:
 seealso:
   - module: openedx_migrate
 author:
-  - Open edX toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

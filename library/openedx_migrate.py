@@ -94,7 +94,7 @@ notes:
 seealso:
   - module: openedx_html_view_config
 author:
-  - Open edX toolkit contributors
+  - Open edX certificates toolkit contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

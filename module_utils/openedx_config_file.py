@@ -36,6 +36,7 @@ import datetime
 import errno
 import fcntl
 import json
+import math
 import os
 import re
 import tempfile
@@ -145,7 +146,7 @@ def strict_equal(a, b):
         return True
     if ka == "list":
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
-    if ka == "float" and a != a and b != b:  # NaN
+    if ka == "float" and math.isnan(a) and math.isnan(b):
         return True
     return a == b
 
@@ -645,7 +646,7 @@ def yaml_double_quoted(text):
 
 
 def _yaml_float(value):
-    if value != value:
+    if math.isnan(value):
         return ".nan"
     if value in (float("inf"), float("-inf")):
         return ".inf" if value > 0 else "-.inf"
