@@ -56,7 +56,7 @@ record() {
     total_failed=$((total_failed + $3))
 }
 
-SUITES="${TEST_SUITES:-unit sandbox integration molecule lint}"
+SUITES="${TEST_SUITES:-unit sandbox quality integration molecule}"
 for suite in $SUITES; do
     case "$suite" in
         unit) run_pytest unit tests/unit ;;
@@ -67,7 +67,7 @@ for suite in $SUITES; do
                 scenario="$(basename "$scenario")"
                 run_check "molecule-$scenario" molecule test --scenario-name "$scenario"
             done ;;
-        lint) run_check ansible-lint ansible-lint ;;
+        quality) run_pytest quality tests/quality ;;
         *) echo "unknown suite $suite" >&2; exit 2 ;;
     esac
 done
