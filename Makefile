@@ -14,7 +14,7 @@ export CONTAINERS_CONF := $(CURDIR)/tests/sandbox/image/containers.conf
 export CONTAINERS_STORAGE_CONF := $(CURDIR)/.sandbox/storage.conf
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: setup demo test unit sandbox-test images hosts down clean
+.PHONY: setup demo test unit sandbox-test images hosts fleet down clean
 
 $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requirements.txt
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
@@ -33,6 +33,14 @@ images: setup
 hosts: images
 	$(SANDBOX) up openedx-legacy hawthorn
 	$(SANDBOX) up openedx-modern maple
+
+# Three hosts of one instance sharing a database: inventory/fleet.
+fleet: images
+	$(SANDBOX) down openedx-app1 openedx-app2 openedx-worker1
+	podman volume rm --force openedx-fleet-db >/dev/null 2>&1 || true
+	$(SANDBOX) up openedx-app1 hawthorn openedx-fleet-db
+	$(SANDBOX) up openedx-app2 hawthorn openedx-fleet-db
+	$(SANDBOX) up openedx-worker1 hawthorn openedx-fleet-db
 
 demo: hosts
 	ansible-playbook playbooks/demo.yml

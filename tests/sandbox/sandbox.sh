@@ -3,7 +3,10 @@
 # under .sandbox/ so that the machine's own podman is left alone.
 #
 #   sandbox.sh build [RELEASE...]   build the base image and the release images
-#   sandbox.sh up NAME RELEASE      (re)start one host from a fresh image
+#   sandbox.sh up NAME RELEASE [VOLUME]
+#                                   (re)start one host from a fresh image; hosts
+#                                   given the same VOLUME share one database,
+#                                   like the app servers of one instance
 #   sandbox.sh down [NAME...]       remove hosts (all sandbox hosts by default)
 #   sandbox.sh env                  print the environment lines to use podman here
 #
@@ -114,10 +117,16 @@ wait_running() {
 }
 
 cmd_up() {
-    local name="$1" release="$2"
+    local name="$1" release="$2" volume="${3:-}" mount=()
     cmd_build "$release"
     podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
-    podman run --detach --name "$name" --hostname "$name" --systemd=always \
+    if [ -n "$volume" ]; then
+        # The first container that mounts a new named volume copies the
+        # image's database into it; the others then share that file.
+        podman volume exists "$volume" || podman volume create --label "$LABEL=$release" "$volume" >/dev/null
+        mount=(--volume "$volume:/edx/var/edxapp/db")
+    fi
+    podman run --detach --name "$name" --hostname "$name" --systemd=always "${mount[@]}" \
         --label "$LABEL=$release" "localhost/openedx-sandbox:$release" /sbin/init >/dev/null
     wait_running "$name"
     log "$name is up ($release)"
@@ -129,6 +138,9 @@ cmd_down() {
         mapfile -t names < <(podman ps --all --filter "label=$LABEL" --format '{{.Names}}')
     fi
     [ ${#names[@]} -eq 0 ] || podman rm --force --time 0 "${names[@]}" >/dev/null
+    if [ "$#" -eq 0 ]; then
+        podman volume ls --filter "label=$LABEL" --format '{{.Name}}' | xargs -r podman volume rm --force >/dev/null
+    fi
 }
 
 setup_podman_env
