@@ -4,7 +4,7 @@
 # mmdebstrap to build the hosts' root filesystem, and Chromium for the
 # browser test. Does nothing when they are all there already.
 set -euo pipefail
-packages=(podman runc mmdebstrap uidmap python3-venv)
+packages=(podman runc mmdebstrap uidmap python3-venv chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,462 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to this project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: openedx_certificate_theme
+short_description: Deploy an organization's certificate templates and assets into edx-platform, all or nothing
+description:
+  - "Takes a theme folder on the host (I(src)): C(templates/) holds files that override those of
+    C(lms/templates/certificates/) (C(valid.html), the partials C(_*.html), ...), C(static/) holds
+    images, css and fonts for C(lms/static/certificates/) (C(images/), C(css/), C(fonts/), ...).
+    Hidden files are skipped; anything else is refused."
+  - "First EVERY template of the theme is compiled with the platform's template engine, Mako, run by
+    the platform's own interpreter (I(python), not C(manage.py)). A template that does not compile
+    fails the module with the file and the line, and nothing on the host is touched."
+  - "Then the files are written into I(platform_dir) (temporary file and rename, owner I(owner), group
+    I(group), mode I(mode); missing folders get I(directory_mode)). A platform file that a theme
+    file replaces is first copied to I(backup_dir). A manifest (I(manifest)) records every file the
+    module put there, with its checksum and whether a backup was made."
+  - "Files of a previous deployment that are no longer in the theme are given back: the backup is
+    restored, or the file is removed when there was none before. A file of ours changed on the host
+    since we wrote it is left alone, with a warning. With I(state=absent) every file of the manifest
+    is given back that way and the manifest is removed. The module never removes or overwrites a file
+    it did not put there without keeping a backup."
+options:
+  src:
+    description:
+      - The theme on the host, a folder or a tar archive of one (extracted to a temporary folder; members
+        outside it are refused). Required with I(state=present).
+    type: path
+  state:
+    description:
+      - C(present) deploys I(src); C(absent) gives back every file of the manifest.
+    type: str
+    choices: [present, absent]
+    default: present
+  platform_dir:
+    description: The edx-platform checkout.
+    type: path
+    default: /edx/app/edxapp/edx-platform
+  python:
+    description: The platform's Python interpreter, which must have Mako (it renders the certificate pages).
+    type: path
+    default: /edx/app/edxapp/venvs/edxapp/bin/python
+  compile:
+    description: Compile the templates before deploying. Turn off only to deploy assets on a host without the platform.
+    type: bool
+    default: true
+  manifest:
+    description: Where the record of the deployed files is kept on the host.
+    type: path
+    default: /edx/var/edxapp/openedx-toolkit/theme-manifest.json
+  backup_dir:
+    description: Where platform files replaced by the theme are kept (same relative paths as in I(platform_dir)).
+    type: path
+    default: /edx/var/edxapp/openedx-toolkit/theme-backup
+  owner:
+    description: Owner of the deployed files and created folders.
+    type: str
+    default: edxapp
+  group:
+    description: Group of the deployed files and created folders (the web processes read them).
+    type: str
+    default: www-data
+  mode:
+    description: Mode of the deployed files, an octal string.
+    type: str
+    default: '0640'
+  directory_mode:
+    description: Mode of folders the module creates, an octal string.
+    type: str
+    default: '0750'
+extends_documentation_fragment:
+  - action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Compiles the templates and reports what would be written, replaced, restored or removed.
+  diff_mode:
+    support: full
+    details: One line per file, C(create), C(replace), C(update), C(restore) or C(remove).
+  platform:
+    platforms: posix
+notes:
+  - On a host whose static files are collected (C(collectstatic), served by nginx from C(STATIC_ROOT)),
+    run the platform's asset update after a change of C(static/).
+seealso:
+  - module: openedx_env_config
+author:
+  - Open edX certificates toolkit contributors (!UNKNOWN)
+'''
+
+EXAMPLES = r'''
+- name: Copy the look to the host
+  ansible.builtin.copy:
+    src: examples/certificate-theme/
+    dest: /edx/var/edxapp/openedx-toolkit/theme-src/
+    mode: preserve
+
+- name: Compile every template, then deploy
+  openedx_certificate_theme:
+    src: /edx/var/edxapp/openedx-toolkit/theme-src
+  become: true
+
+- name: Give the platform its own files back
+  openedx_certificate_theme:
+    state: absent
+  become: true
+'''
+
+RETURN = r'''
+files:
+  description: What was (or would be) done per platform-relative path.
+  returned: always
+  type: dict
+  sample: {"lms/templates/certificates/_accomplishment-header.html": "replace", "lms/static/certificates/images/logo-example.png": "create"}
+templates:
+  description: The templates that were compiled, platform-relative.
+  returned: always
+  type: list
+  elements: str
+errors:
+  description: The templates that do not compile, with C(file), C(line), C(error).
+  returned: failure
+  type: list
+  elements: dict
+backups:
+  description: Backups made in this run, platform-relative path to backup file.
+  returned: success
+  type: dict
+manifest:
+  description: The manifest file.
+  returned: always
+  type: str
+msg:
+  description: Summary.
+  returned: always
+  type: str
+'''
+
+import atexit
+import grp
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import tarfile
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_theme import (
+    CHANGING_ACTIONS,
+    COMPILE_SOURCE,
+    MANIFEST_VERSION,
+    ThemeError,
+    diff_text,
+    is_template,
+    plan_deploy,
+    theme_targets,
+)
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for block in iter(lambda: handle.read(65536), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha(path):
+    if os.path.islink(path) or not os.path.isfile(path):
+        return None if not os.path.lexists(path) else 'not-a-regular-file'
+    return sha256(path)
+
+
+def walk_theme(src):
+    found = []
+    for folder, dirs, names in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
+        for name in sorted(names):
+            full = os.path.join(folder, name)
+            if os.path.islink(full):
+                raise ThemeError('%s is a symbolic link; a theme holds regular files only' % full)
+            found.append(os.path.relpath(full, src).replace(os.sep, '/'))
+    return found
+
+
+def read_manifest(path):
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path) as handle:
+            data = json.load(handle)
+    except (IOError, OSError, ValueError) as exc:
+        raise ThemeError('cannot read the manifest %s (%s); it records which files the toolkit deployed: '
+                         'restore it from a backup, or move it away only after checking those files by hand'
+                         % (path, exc))
+    return data.get('files') or {}
+
+
+def compile_templates(module, python, paths):
+    """[(path, line, error)] of templates that do not compile."""
+    if not paths:
+        return []
+    if not os.path.exists(python):
+        module.fail_json(msg='python %s does not exist: set python to the platform virtualenv interpreter '
+                             '(the templates are compiled with the Mako of the platform)' % python)
+    rc, out, err = module.run_command([python, '-c', COMPILE_SOURCE], data=json.dumps(paths))
+    try:
+        data = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        module.fail_json(msg='compiling the templates with %s failed (rc=%s): %s' % (python, rc, err.strip()[-2000:]))
+    if data.get('import_error'):
+        module.fail_json(msg='%s cannot import Mako (%s): set python to the interpreter of the platform '
+                             'that renders the certificates' % (python, data['import_error']))
+    return [(r['path'], r.get('line'), r.get('error')) for r in data['results'] if not r.get('ok')]
+
+
+class Deployer:
+    def __init__(self, module):
+        self.module = module
+        p = module.params
+        self.platform_dir = p['platform_dir']
+        self.backup_dir = p['backup_dir']
+        self.uid = self._uid(p['owner'])
+        self.gid = self._gid(p['group'])
+        self.mode = int(p['mode'], 8)
+        self.dir_mode = int(p['directory_mode'], 8)
+        self.created_dirs = []
+
+    def _uid(self, name):
+        try:
+            return pwd.getpwnam(name).pw_uid
+        except KeyError:
+            self.module.fail_json(msg='owner: no user %r on this host; set owner to the platform user' % name)
+
+    def _gid(self, name):
+        try:
+            return grp.getgrnam(name).gr_gid
+        except KeyError:
+            self.module.fail_json(msg='group: no group %r on this host; set group to the web server group' % name)
+
+    def dest(self, rel):
+        return os.path.join(self.platform_dir, rel)
+
+    def backup_path(self, rel):
+        return os.path.join(self.backup_dir, rel)
+
+    def make_dirs(self, folder, mode, uid, gid, stop):
+        missing = []
+        while folder and not os.path.isdir(folder) and folder != stop:
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        for path in reversed(missing):
+            os.mkdir(path)
+            os.chmod(path, mode)
+            os.chown(path, uid, gid)
+            self.created_dirs.append(path)
+
+    def write(self, source, rel):
+        target = self.dest(rel)
+        self.make_dirs(os.path.dirname(target), self.dir_mode, self.uid, self.gid, self.platform_dir)
+        fd, tmp = tempfile.mkstemp(prefix='.openedx-theme-', dir=os.path.dirname(target))
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        self.module.atomic_move(tmp, target, unsafe_writes=False)
+        # atomic_move gives a new file the default mode: set ours after the rename.
+        os.chown(target, self.uid, self.gid)
+        os.chmod(target, self.mode)
+
+    def backup(self, rel):
+        path = self.backup_path(rel)
+        self.make_dirs(os.path.dirname(path), 0o700, 0, 0, '/')
+        shutil.copy2(self.dest(rel), path)
+        stat = os.stat(self.dest(rel))
+        os.chown(path, stat.st_uid, stat.st_gid)
+        return path
+
+    def restore(self, rel):
+        path = self.backup_path(rel)
+        target = self.dest(rel)
+        fd, tmp = tempfile.mkstemp(prefix='.openedx-theme-', dir=os.path.dirname(target))
+        os.close(fd)
+        shutil.copy2(path, tmp)
+        stat = os.stat(path)
+        self.module.atomic_move(tmp, target, unsafe_writes=False)
+        os.chown(target, stat.st_uid, stat.st_gid)
+        os.chmod(target, stat.st_mode & 0o7777)
+        os.remove(path)
+
+    def attributes_differ(self, rel):
+        stat = os.stat(self.dest(rel))
+        return (stat.st_uid, stat.st_gid, stat.st_mode & 0o7777) != (self.uid, self.gid, self.mode)
+
+
+def write_manifest(module, path, files, src):
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, 0o755)
+    fd, tmp = tempfile.mkstemp(prefix='.theme-manifest-', dir=folder)
+    with os.fdopen(fd, 'w') as handle:
+        json.dump({'version': MANIFEST_VERSION, 'src': src, 'files': files}, handle, indent=2, sort_keys=True)
+        handle.write('\n')
+    os.chmod(tmp, 0o644)
+    module.atomic_move(tmp, path, unsafe_writes=False)
+
+
+def extract_archive(module, path):
+    folder = tempfile.mkdtemp(prefix='openedx-theme-')
+    try:
+        with tarfile.open(path) as archive:
+            members = archive.getmembers()
+            for member in members:
+                name = os.path.normpath(member.name)
+                if name.startswith('..') or os.path.isabs(name) or not (member.isfile() or member.isdir()):
+                    raise ThemeError('archive %s: member %s is outside the theme or not a regular file'
+                                     % (path, member.name))
+            archive.extractall(folder, members=members)
+    except (tarfile.TarError, IOError, OSError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ThemeError('src %s is not a readable tar archive of a theme folder: %s' % (path, exc))
+    except ThemeError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            src=dict(type='path'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            platform_dir=dict(type='path', default='/edx/app/edxapp/edx-platform'),
+            python=dict(type='path', default='/edx/app/edxapp/venvs/edxapp/bin/python'),
+            compile=dict(type='bool', default=True),
+            manifest=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-manifest.json'),
+            backup_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-backup'),
+            owner=dict(type='str', default='edxapp'),
+            group=dict(type='str', default='www-data'),
+            mode=dict(type='str', default='0640'),
+            directory_mode=dict(type='str', default='0750'),
+        ),
+        required_if=[('state', 'present', ['src'])],
+        supports_check_mode=True,
+    )
+    p = module.params
+    for key in ('mode', 'directory_mode'):
+        try:
+            int(p[key], 8)
+        except ValueError:
+            module.fail_json(msg='%s: %r is not an octal mode such as 0644' % (key, p[key]))
+    result = dict(changed=False, files={}, templates=[], backups={}, manifest=p['manifest'])
+    if not os.path.isfile(os.path.join(p['platform_dir'], 'manage.py')):
+        module.fail_json(msg='platform_dir %s has no manage.py: set platform_dir to the edx-platform checkout'
+                             % p['platform_dir'], **result)
+    src = p['src']
+    if p['state'] == 'present' and os.path.isfile(src or ''):
+        try:
+            src = extract_archive(module, src)
+        except ThemeError as exc:
+            module.fail_json(msg=str(exc), **result)
+        atexit.register(shutil.rmtree, src, True)
+    try:
+        manifest = read_manifest(p['manifest'])
+        sources, source_paths, templates = {}, {}, []
+        if p['state'] == 'present':
+            if not os.path.isdir(src):
+                module.fail_json(msg='src %s is not a folder or tar archive on the host' % p['src'], **result)
+            targets = theme_targets(walk_theme(src))
+            if not targets:
+                module.fail_json(msg='src %s holds no theme files (templates/ or static/)' % p['src'], **result)
+            for rel, dest in targets.items():
+                full = os.path.join(src, rel)
+                sources[dest] = sha256(full)
+                source_paths[dest] = full
+                if is_template(rel):
+                    templates.append(dest)
+        result['templates'] = sorted(templates)
+    except ThemeError as exc:
+        module.fail_json(msg=str(exc), **result)
+
+    # 1. Every template compiles, or nothing is touched.
+    if p['state'] == 'present' and p['compile']:
+        errors = compile_templates(module, p['python'], [source_paths[d] for d in sorted(templates)])
+        if errors:
+            by_source = dict((v, k) for k, v in source_paths.items())
+            result['errors'] = [{'file': os.path.relpath(path, src), 'target': by_source.get(path),
+                                 'line': line, 'error': error} for path, line, error in errors]
+            module.fail_json(msg='%d template(s) do not compile, nothing was deployed: %s'
+                                 % (len(errors), '; '.join('%s line %s: %s' % (e['file'], e['line'], e['error'])
+                                                           for e in result['errors'])), **result)
+
+    # 2. The plan.
+    deployer = Deployer(module)
+    current = dict((dest, file_sha(deployer.dest(dest))) for dest in set(sources) | set(manifest))
+    actions = plan_deploy(sources, current, manifest)
+    fix_attrs = [dest for dest in sources if current.get(dest) == sources[dest] and dest in manifest
+                 and deployer.attributes_differ(dest)]
+    result['files'] = dict((dest, action) for action, dest in actions)
+    for dest in fix_attrs:
+        result['files'][dest] = 'attributes'
+    changing = [(a, d) for a, d in actions if a in CHANGING_ACTIONS]
+    bookkeeping = [(a, d) for a, d in actions if a in ('adopt', 'forget')]
+    result['changed'] = bool(changing or fix_attrs)
+    if module._diff and changing:
+        result['diff'] = dict(before='', after=diff_text(actions),
+                              before_header='%s (theme files)' % p['platform_dir'],
+                              after_header='%s (theme files)' % p['platform_dir'])
+    for action, dest in actions:
+        if action == 'keep_modified':
+            module.warn('%s was deployed by the theme and changed on the host since; it is no longer in the '
+                        'theme but is left as it is (its backup, if any, stays in %s)' % (dest, p['backup_dir']))
+    if module.check_mode or not (changing or fix_attrs or bookkeeping or
+                                 (p['state'] == 'absent' and os.path.exists(p['manifest']))):
+        result['msg'] = ('%d file(s) would change' if module.check_mode else '%d file(s) changed') % len(changing)
+        module.exit_json(**result)
+
+    # 3. Apply: backups first, then writes, then restores and removals, then the manifest.
+    new_manifest = dict((dest, manifest[dest]) for dest in sources if dest in manifest)
+    try:
+        for action, dest in actions:
+            if action in ('replace', 'adopt'):
+                result['backups'][dest] = deployer.backup(dest)
+                new_manifest[dest] = {'sha256': sources[dest], 'backup': True}
+            elif action in ('create', 'update'):
+                entry = manifest.get(dest) or {}
+                new_manifest[dest] = {'sha256': sources[dest], 'backup': bool(entry.get('backup'))}
+        for action, dest in actions:
+            if action in ('create', 'replace', 'update'):
+                deployer.write(source_paths[dest], dest)
+        for dest in fix_attrs:
+            os.chown(deployer.dest(dest), deployer.uid, deployer.gid)
+            os.chmod(deployer.dest(dest), deployer.mode)
+        for action, dest in actions:
+            if action == 'restore':
+                deployer.restore(dest)
+            elif action == 'remove':
+                os.remove(deployer.dest(dest))
+        if p['state'] == 'absent':
+            if os.path.exists(p['manifest']):
+                os.remove(p['manifest'])
+        else:
+            write_manifest(module, p['manifest'], new_manifest, p['src'])
+    except (IOError, OSError) as exc:
+        if p['state'] == 'present':
+            write_manifest(module, p['manifest'], dict(manifest, **new_manifest), p['src'])
+        module.fail_json(msg='deploying the theme failed at %s: %s; the manifest records what was written, '
+                             'run again once fixed' % (getattr(exc, 'filename', ''), exc.strerror or exc), **result)
+    result['msg'] = '%d file(s) changed' % len(changing)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

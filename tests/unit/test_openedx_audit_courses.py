@@ -1,0 +1,164 @@
+"""openedx_audit_courses: the module with a faked platform, and the runner op
+for real inside the sandbox platform (its Django project, a tmp database with
+the demo data)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import openedx_audit_courses as mod
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script
+from ansible.module_utils.openedx_runner_audit import AUDIT_SOURCE
+
+ROOT = Path(__file__).resolve().parents[2]
+PLATFORM = ROOT / "tests" / "sandbox" / "edx-platform"
+VERMIN = ROOT / ".venv" / "bin" / "vermin"
+DEMO = "course-v1:edX+DemoX+Demo_Course"
+BENCH = "course-v1:OpenedX+Bench+2026"
+
+FINDING = {
+    "op": "audit_courses", "today": "2026-11-28", "now": "2026-11-28T10:00:00+00:00",
+    "current_cutoff": None, "ended_audit_courses": 0, "missing_overviews": ["course-v1:Gone+X+Y"],
+    "courses": [
+        {"course_id": DEMO, "end": "2030-12-31T00:00:00+00:00", "end_date": "2030-12-31",
+         "audit_learners": 5, "audit_learners_total": 6, "display_name": "Demo", "running": True},
+        {"course_id": BENCH, "end": "2031-06-30T00:00:00+00:00", "end_date": "2031-06-30",
+         "audit_learners": 1500, "audit_learners_total": 1500, "display_name": "Bench", "running": True},
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings(monkeypatch):
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    monkeypatch.setattr(ansible_internal, "is_controller", False)
+
+
+def warnings_of(result):
+    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
+
+
+@pytest.fixture
+def fake_platform(monkeypatch):
+    calls = []
+
+    def run_platform_ops(module, service, ops, extra_sources=()):
+        calls.append((service, ops, extra_sources))
+        return [json.loads(json.dumps(FINDING))]
+
+    monkeypatch.setattr(mod.platform, "run_platform_ops", run_platform_ops)
+    return calls
+
+
+def test_module_proposes(ansible_module, fake_platform):
+    result = ansible_module("openedx_audit_courses", {})
+    assert not result.get("failed"), result
+    assert result["proposed"] == "2031-07-01" and result["cutoff"] == "2031-07-01"
+    assert result["changed"] is False and result["platform_starts"] == 1
+    assert [c["course_id"] for c in result["courses"]] == [BENCH, DEMO]
+    assert fake_platform[0][0] == "lms" and fake_platform[0][1] == [{"op": "audit_courses"}]
+    assert fake_platform[0][2] == [AUDIT_SOURCE]
+    assert any("course-v1:Gone+X+Y" in w for w in warnings_of(result))
+
+
+def test_module_refuses_naming_courses(ansible_module, fake_platform):
+    result = ansible_module("openedx_audit_courses", {"cutoff_date": "2030-06-01"})
+    assert result["failed"] and result["refused"]
+    assert "%s (ends 2030-12-31)" % DEMO in result["msg"]
+    assert "%s (ends 2031-06-30)" % BENCH in result["msg"]
+
+
+def test_module_refusal_without_failing(ansible_module, fake_platform):
+    result = ansible_module("openedx_audit_courses", {"cutoff_date": "2031-01-01", "fail_on_refusal": False})
+    assert not result.get("failed") and result["refused"]
+    assert [c["course_id"] for c in result["affected"]] == [BENCH]
+
+
+def test_module_force(ansible_module, fake_platform):
+    result = ansible_module("openedx_audit_courses", {"cutoff_date": "2020-01-01", "force": True})
+    assert not result.get("failed") and result["forced"] and result["cutoff"] == "2020-01-01"
+
+
+def test_module_bad_date_starts_nothing(ansible_module, fake_platform):
+    result = ansible_module("openedx_audit_courses", {"cutoff_date": "2026-02-30"})
+    assert result["failed"] and result["platform_starts"] == 0
+    assert "cutoff_date: 2026-02-30 is not a real date" in result["msg"]
+    assert fake_platform == []
+
+
+# ------------------------------------------------------------ the op, for real
+
+def test_audit_source_is_ascii_and_compiles():
+    AUDIT_SOURCE.encode("ascii")
+    compile(build_script([AUDIT_SOURCE]), "<script>", "exec")
+
+
+@pytest.mark.skipif(not VERMIN.exists(), reason="vermin not installed in .venv")
+def test_audit_source_runs_on_python_27_and_35(tmp_path):
+    source = tmp_path / "audit.py"
+    source.write_text(AUDIT_SOURCE)
+    proc = subprocess.run([str(VERMIN), "-t=2.7-", "-t=3.5-", "--no-tips", "--violations", str(source)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def sandbox_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("audit-db")
+    env = dict(os.environ, SANDBOX_DB=str(folder / "db.sqlite3"), SANDBOX_RELEASE_LINE="hawthorn",
+               SANDBOX_MANAGE_LOG=str(folder / "starts.log"))
+    for key in ("DJANGO_SETTINGS_MODULE", "LMS_CFG", "CONFIG_ROOT"):
+        env.pop(key, None)
+    for args in (["migrate", "--noinput"], ["load_demo_data"]):
+        subprocess.run([sys.executable, "manage.py", "lms", "--settings=test"] + args, cwd=str(PLATFORM),
+                       env=env, check=True, capture_output=True, timeout=600)
+    return env
+
+
+def run_op(env, ops):
+    proc = subprocess.run([sys.executable, "manage.py", "lms", "--settings=test", "shell", "-c",
+                           build_script([AUDIT_SOURCE])], cwd=str(PLATFORM), env=env,
+                          input=json.dumps(ops), capture_output=True, text=True, timeout=120)
+    lines = proc.stdout.splitlines()
+    assert RESULT_BEGIN in lines, proc.stdout + proc.stderr
+    return json.loads("\n".join(lines[lines.index(RESULT_BEGIN) + 1:lines.index(RESULT_END)]))
+
+
+def test_op_reads_running_audit_courses(sandbox_db):
+    result = run_op(sandbox_db, [{"op": "audit_courses"}])[0]
+    assert not result.get("failed"), result
+    by_id = {c["course_id"]: c for c in result["courses"]}
+    assert set(by_id) == {DEMO, BENCH}
+    assert by_id[DEMO]["end_date"] == "2030-12-31" and by_id[DEMO]["end"].startswith("2030-12-31T00:00:00")
+    assert by_id[DEMO]["audit_learners"] == 5 and by_id[DEMO]["audit_learners_total"] == 6
+    assert by_id[BENCH]["audit_learners"] == 1500
+    assert result["current_cutoff"] is None
+    assert result["ended_audit_courses"] == 0 and result["missing_overviews"] == []
+
+
+def test_op_leaves_out_ended_courses_and_sees_open_ended(sandbox_db, tmp_path):
+    env = dict(sandbox_db, SANDBOX_DB=str(tmp_path / "db.sqlite3"))
+    shutil.copy(sandbox_db["SANDBOX_DB"], env["SANDBOX_DB"])
+    code = ("from opaque_keys.edx.keys import CourseKey\n"
+            "from openedx.core.djangoapps.content.course_overviews.models import CourseOverview\n"
+            "from common.djangoapps.course_modes.models import CourseMode\n"
+            "import datetime\n"
+            "CourseOverview.objects.filter(id=CourseKey.from_string(%r)).update(end=None)\n"
+            "CourseOverview.objects.filter(id=CourseKey.from_string(%r)).update("
+            "end=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))\n"
+            "CourseMode.objects.create(course_id=CourseKey.from_string('edX/toy/2012_Fall'), mode_slug='audit')\n"
+            % (DEMO, BENCH))
+    subprocess.run([sys.executable, "manage.py", "lms", "--settings=test", "shell", "-c", code],
+                   cwd=str(PLATFORM), env=env, check=True, capture_output=True, timeout=120)
+    result = run_op(env, [{"op": "audit_courses"}])[0]
+    assert [c["course_id"] for c in result["courses"]] == [DEMO]
+    assert result["courses"][0]["end"] is None and result["courses"][0]["end_date"] is None
+    assert result["ended_audit_courses"] == 2  # bench (moved to 2020) and toy (ended 2013)
+    with_ended = run_op(env, [{"op": "audit_courses", "include_ended": True}])[0]
+    assert len(with_ended["courses"]) == 3

@@ -1,0 +1,149 @@
+"""Certificate theme: the pure plan (module_utils/openedx_theme.py) and the
+module (library/openedx_certificate_theme.py) on a throwaway platform tree,
+compiling with this interpreter's real Mako."""
+import json
+import os
+import pwd
+import grp
+import sys
+import tarfile
+
+import pytest
+
+from ansible.module_utils.openedx_theme import ThemeError, plan_deploy, theme_targets
+
+A, B, C = "a" * 64, "b" * 64, "c" * 64
+T = "lms/templates/certificates/"
+S = "lms/static/certificates/"
+
+
+def test_targets_map_templates_and_static_and_skip_hidden_and_top_level():
+    got = theme_targets(["templates/valid.html", "static/images/logo.png", "static/css/x.css",
+                         "templates/.swp", "static/fonts/.keep", "README.md", "html_view.yml"])
+    assert got == {"templates/valid.html": T + "valid.html", "static/images/logo.png": S + "images/logo.png",
+                   "static/css/x.css": S + "css/x.css"}
+
+
+def test_targets_refuse_other_folders_naming_them():
+    with pytest.raises(ThemeError) as err:
+        theme_targets(["templates/valid.html", "js/app.js", "../etc/passwd"])
+    assert "js/app.js" in str(err.value) and "../etc/passwd" in str(err.value)
+    assert "templates/" in str(err.value) and "static/" in str(err.value)
+
+
+def test_plan_create_replace_update_and_nothing():
+    sources = {T + "new.html": A, T + "valid.html": A, T + "ours.html": B, T + "same.html": C}
+    current = {T + "new.html": None, T + "valid.html": B, T + "ours.html": A, T + "same.html": C}
+    manifest = {T + "ours.html": {"sha256": A, "backup": False}, T + "same.html": {"sha256": C, "backup": True}}
+    assert dict((d, a) for a, d in plan_deploy(sources, current, manifest)) == {
+        T + "new.html": "create", T + "valid.html": "replace", T + "ours.html": "update"}
+
+
+def test_plan_gives_back_what_left_the_theme():
+    manifest = {T + "restored.html": {"sha256": A, "backup": True},
+                T + "removed.png": {"sha256": A, "backup": False},
+                T + "edited.html": {"sha256": A, "backup": True},
+                T + "gone.html": {"sha256": A, "backup": False}}
+    current = {T + "restored.html": A, T + "removed.png": A, T + "edited.html": B, T + "gone.html": None}
+    assert dict((d, a) for a, d in plan_deploy({}, current, manifest)) == {
+        T + "restored.html": "restore", T + "removed.png": "remove",
+        T + "edited.html": "keep_modified", T + "gone.html": "forget"}
+
+
+def test_plan_adopts_an_identical_platform_file():
+    assert plan_deploy({T + "x.html": A}, {T + "x.html": A}, {}) == [("adopt", T + "x.html")]
+
+
+# ------------------------------------------------------------ the module
+
+@pytest.fixture
+def tree(tmp_path):
+    platform = tmp_path / "edx-platform"
+    (platform / "lms/templates/certificates").mkdir(parents=True)
+    (platform / "lms/static/certificates/css").mkdir(parents=True)
+    (platform / "manage.py").write_text("")
+    (platform / "lms/templates/certificates/valid.html").write_text("<p>${platform_name}</p>\n")
+    (platform / "lms/static/certificates/css/certificates.css").write_text("body {}\n")
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static/images").mkdir(parents=True)
+    (theme / "templates/valid.html").write_text("<h1>${certificate_title}</h1>\n% if x:\nyes\n% endif\n")
+    (theme / "static/images/logo.png").write_bytes(b"\x89PNG fake")
+    user = pwd.getpwuid(os.getuid()).pw_name
+    group = grp.getgrgid(os.getgid()).gr_name
+    args = {"src": str(theme), "platform_dir": str(platform), "python": sys.executable,
+            "manifest": str(tmp_path / "state/manifest.json"), "backup_dir": str(tmp_path / "state/backup"),
+            "owner": user, "group": group}
+    return platform, theme, args
+
+
+def test_module_deploys_backs_up_and_is_idempotent(ansible_module, tree):
+    platform, theme, args = tree
+    check = ansible_module("openedx_certificate_theme", args, check_mode=True, diff=True)
+    assert check["changed"] and "replace lms/templates/certificates/valid.html" in check["diff"]["after"]
+    assert (platform / "lms/templates/certificates/valid.html").read_text() == "<p>${platform_name}</p>\n"
+
+    first = ansible_module("openedx_certificate_theme", args)
+    assert not first.get("failed"), first
+    assert first["changed"] and first["files"] == {T + "valid.html": "replace", S + "images/logo.png": "create"}
+    assert (platform / "lms/templates/certificates/valid.html").read_text() == (theme / "templates/valid.html").read_text()
+    assert oct(os.stat(str(platform / "lms/static/certificates/images/logo.png")).st_mode & 0o777) == "0o640"
+    backup = first["backups"][T + "valid.html"]
+    assert open(backup).read() == "<p>${platform_name}</p>\n"
+    manifest = json.load(open(args["manifest"]))["files"]
+    assert manifest[T + "valid.html"]["backup"] is True and manifest[S + "images/logo.png"]["backup"] is False
+
+    again = ansible_module("openedx_certificate_theme", args)
+    assert not again["changed"], again
+
+    # the logo leaves the theme: removed; the template stays
+    os.remove(str(theme / "static/images/logo.png"))
+    third = ansible_module("openedx_certificate_theme", args)
+    assert third["files"] == {S + "images/logo.png": "remove"}
+    assert not (platform / "lms/static/certificates/images/logo.png").exists()
+
+    gone = ansible_module("openedx_certificate_theme", dict(args, state="absent", src=None))
+    assert gone["changed"] and gone["files"] == {T + "valid.html": "restore"}
+    assert (platform / "lms/templates/certificates/valid.html").read_text() == "<p>${platform_name}</p>\n"
+    assert not os.path.exists(args["manifest"]) and not os.path.exists(backup)
+    assert (platform / "lms/static/certificates/css/certificates.css").read_text() == "body {}\n"
+
+
+def test_module_refuses_all_when_one_template_does_not_compile(ansible_module, tree):
+    platform, theme, args = tree
+    (theme / "templates/_footer.html").write_text("ok\n\n<p>${ 1 + }</p>\n")
+    (theme / "templates/_header.html").write_text("% for a in b:\n${a}\n")
+    result = ansible_module("openedx_certificate_theme", args)
+    assert result["failed"]
+    errors = dict((e["file"], e["line"]) for e in result["errors"])
+    assert errors == {"templates/_footer.html": 3, "templates/_header.html": 1}, result["errors"]
+    assert "templates/_footer.html line 3" in result["msg"] and "nothing was deployed" in result["msg"]
+    assert (platform / "lms/templates/certificates/valid.html").read_text() == "<p>${platform_name}</p>\n"
+    assert not (platform / "lms/static/certificates/images").exists()
+    assert not os.path.exists(args["manifest"])
+
+
+def test_module_takes_a_tar_archive(ansible_module, tree, tmp_path):
+    platform, theme, args = tree
+    archive = tmp_path / "theme.tar"
+    with tarfile.open(str(archive), "w") as tar:
+        tar.add(str(theme), arcname=".")
+    result = ansible_module("openedx_certificate_theme", dict(args, src=str(archive)))
+    assert not result.get("failed"), result
+    assert (platform / "lms/static/certificates/images/logo.png").read_bytes() == b"\x89PNG fake"
+
+
+def test_module_leaves_files_it_did_not_put_there(ansible_module, tree):
+    platform, theme, args = tree
+    ansible_module("openedx_certificate_theme", args)
+    (platform / "lms/static/certificates/images/mine.png").write_bytes(b"operator's")
+    os.remove(str(theme / "static/images/logo.png"))
+    ansible_module("openedx_certificate_theme", args)
+    ansible_module("openedx_certificate_theme", dict(args, state="absent", src=None))
+    assert (platform / "lms/static/certificates/images/mine.png").read_bytes() == b"operator's"
+
+
+def test_module_bad_owner_names_the_option(ansible_module, tree):
+    platform, theme, args = tree
+    result = ansible_module("openedx_certificate_theme", dict(args, owner="no-such-user-xyz"))
+    assert result["failed"] and result["msg"].startswith("owner: no user 'no-such-user-xyz'")
