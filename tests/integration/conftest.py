@@ -137,9 +137,11 @@ def wait_running(name, timeout=60):
     raise AssertionError("{}: systemd did not come up ({})".format(name, state))
 
 
-def start_host(release):
-    name = "it-{}-{}".format(release, uuid.uuid4().hex[:6])
-    podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always",
+def start_host(release, name=None, shared_db=None):
+    """A fresh sandbox host; hosts given the same shared_db volume share one database."""
+    name = name or "it-{}-{}".format(release, uuid.uuid4().hex[:6])
+    mount = ["--volume", "{}:/edx/var/edxapp/db".format(shared_db)] if shared_db else []
+    podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always", *mount,
            "--label", "openedx-sandbox=" + release, IMAGE.format(release), "/sbin/init")
     state = wait_running(name)
     assert state == "running", podman("exec", name, "systemctl", "--failed", check=False).stdout
@@ -186,11 +188,21 @@ class PlaybookRun:
         return self.stats.get(host, {}).get("changed", 0)
 
 
-def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None):
-    """Run a playbook against the given SandboxHost list with the podman connection."""
+def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None,
+                 host_vars=None, groups=None):
+    """Run a playbook against the given SandboxHost list with the podman connection.
+
+    host_vars maps a host name to its inventory variables; groups maps a
+    group name (a child of "openedx") to host names.
+    """
+    host_vars = host_vars or {}
+    children = {"openedx": {"hosts": {h.name: host_vars.get(h.name, {}) for h in hosts}}}
+    if groups:
+        children["openedx"]["children"] = {g: {"hosts": {n: {} for n in names}}
+                                           for g, names in groups.items()}
     inventory = {"all": {"vars": {"ansible_connection": "containers.podman.podman",
                                   "ansible_python_interpreter": "/usr/bin/python3"},
-                         "children": {"openedx": {"hosts": {h.name: {} for h in hosts}}}}}
+                         "children": children}}
     inv_path = ROOT / ".sandbox" / "it-inventory-{}.json".format(uuid.uuid4().hex[:8])
     inv_path.write_text(json.dumps(inventory))
     cmd = ["ansible-playbook", "-i", str(inv_path), str(ROOT / "playbooks" / playbook)]
