@@ -14,7 +14,7 @@ export CONTAINERS_CONF := $(CURDIR)/tests/sandbox/image/containers.conf
 export CONTAINERS_STORAGE_CONF := $(CURDIR)/.sandbox/storage.conf
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: setup demo test unit sandbox-test images hosts fleet down clean
+.PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean
 
 $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requirements.txt
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
@@ -47,6 +47,14 @@ demo: hosts
 
 test: images
 	tests/run-all.sh
+
+# Benchmarks (not part of make test): site.yml against the installation
+# guide's way, generation against the bare command, one host against a
+# fleet. Figures printed and written to bench/results/.
+bench: images
+	python3 bench/bench_site.py
+	python3 bench/bench_fleet.py
+	python3 bench/bench_generate.py
 
 unit: setup
 	pytest -q tests/unit

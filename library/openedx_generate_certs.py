@@ -680,8 +680,9 @@ def main():
     for cid, entry in courses.items():
         gen = entry.get('generation') or {}
         if gen.get('timed_out'):
-            problems.append('%s: %s of %s queued certificate task(s) were not processed within %s s; '
-                            'are the platform task workers (edxapp_worker) running?'
+            problems.append('%s: %s of %s queued certificate task(s) had not written a certificate '
+                            'within %s s: the platform task workers (edxapp_worker) are not running, '
+                            'or those tasks failed (see the workers\' log)'
                             % (cid, gen.get('queued', 0) - (gen.get('processed') or 0),
                                gen.get('queued'), params['wait_timeout']))
         if gen.get('wait_skipped'):

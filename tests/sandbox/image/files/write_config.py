@@ -92,7 +92,12 @@ def auth_tokens(service):
                 "ATOMIC_REQUESTS": True,
                 "ENGINE": "django.db.backends.sqlite3",
                 "NAME": DB_PATH,
-                "OPTIONS": {"timeout": 30},
+                # Several processes write at once (web, manage.py, the
+                # worker): take the write lock when a transaction starts, so
+                # a busy database is waited for (timeout) instead of
+                # failing at once with "database is locked" when a read
+                # turns into a write. MySQL on a real host has no such issue.
+                "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
             }
         },
         "EMAIL_HOST_PASSWORD": "",

@@ -44,6 +44,8 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("SANDBOX_DB", "/edx/var/edxapp/db/edxapp.sqlite3"),
         "ATOMIC_REQUESTS": True,
+        # See write_config.py: concurrent writers wait instead of failing.
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
     }
 }
 
