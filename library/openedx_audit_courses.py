@@ -41,40 +41,8 @@ options:
         in C(msg), so that a playbook can show the finding before it stops.
     type: bool
     default: true
-  platform_dir:
-    description:
-      - The edx-platform checkout, where C(manage.py) is.
-    type: path
-    default: /edx/app/edxapp/edx-platform
-  python:
-    description:
-      - The platform's Python interpreter (the edxapp virtualenv).
-    type: path
-    default: /edx/app/edxapp/venvs/edxapp/bin/python
-  settings:
-    description:
-      - The Django settings name passed as C(--settings).
-      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
-        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
-        does not (legacy releases up to Hawthorn), else C(production).
-    type: str
-  user:
-    description:
-      - The user that runs the platform process (C(sudo -u USER)); no sudo
-        when the module already runs as this user. Empty to run as the module's user.
-    type: str
-    default: edxapp
-  environment:
-    description:
-      - Environment variables for the platform process, merged over the
-        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) for settings other than C(aws)).
-    type: dict
-    default: {}
-  config_root:
-    description:
-      - Legacy releases only, the directory with C(lms.env.json); passed as C(CONFIG_ROOT).
-    type: path
 extends_documentation_fragment:
+  - openedx_platform
   - action_common_attributes
 attributes:
   check_mode:

@@ -26,6 +26,8 @@ description:
     package, an edited migration) changes the fingerprint, and the next run
     checks again. The fingerprint does not see the database; after restoring
     an older database, run once with I(fingerprint=false) to force the check.
+extends_documentation_fragment:
+  - openedx_platform
 options:
   services:
     description:
@@ -46,44 +48,6 @@ options:
         directory that cannot be written only costs the shortcut next time.
     type: path
     default: /edx/var/edxapp/openedx-toolkit
-  platform_dir:
-    description:
-      - The edx-platform checkout, where C(manage.py) is.
-    type: path
-    default: /edx/app/edxapp/edx-platform
-  python:
-    description:
-      - The platform's Python interpreter (the edxapp virtualenv). Its
-        virtualenv's C(site-packages) is part of the fingerprint.
-    type: path
-    default: /edx/app/edxapp/venvs/edxapp/bin/python
-  settings:
-    description:
-      - The Django settings name passed as C(--settings).
-      - When not given, C(aws) if C(lms.env.json) exists in I(config_root)
-        (default the directory above I(platform_dir)) and C(/edx/etc/lms.yml)
-        does not (legacy releases up to Hawthorn), else C(production).
-    type: str
-  user:
-    description:
-      - The user that runs the platform process (C(sudo -u USER)); no sudo
-        when the module already runs as this user. Empty to run as the
-        module's own user.
-    type: str
-    default: edxapp
-  environment:
-    description:
-      - Environment variables for the platform process, merged over the
-        derived ones (C(LMS_CFG), C(STUDIO_CFG) and C(CMS_CFG) pointing to
-        C(/edx/etc/lms.yml) and C(/edx/etc/studio.yml) for settings other
-        than C(aws); C(CONFIG_ROOT) when I(config_root) is given).
-    type: dict
-    default: {}
-  config_root:
-    description:
-      - Legacy releases only, the directory with C(lms.env.json); passed as
-        C(CONFIG_ROOT). Default is the directory above I(platform_dir).
-    type: path
 notes:
   - Check mode lists what would be applied and applies nothing (it still
     starts the platform, read-only, unless the fingerprint says up to date).

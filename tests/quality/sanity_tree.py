@@ -9,6 +9,7 @@ script copies the project's plugins into such a tree::
       plugins/modules/      <- library/*.py
       plugins/module_utils/ <- module_utils/*.py
       plugins/filter/       <- filter_plugins/*.py
+      plugins/doc_fragments/ <- doc_fragments/*.py
       tests/sanity/ignore-2.19.txt <- tests/quality/sanity-ignore.txt (justified entries only)
 
 and rewrites ``ansible.module_utils.openedx_x`` imports (the form that works
@@ -55,6 +56,7 @@ PLUGIN_DIRS = {
     "library": "plugins/modules",
     "module_utils": "plugins/module_utils",
     "filter_plugins": "plugins/filter",
+    "doc_fragments": "plugins/doc_fragments",
 }
 
 GALAXY_YML = f"""\
@@ -120,6 +122,17 @@ def rewrite_module_refs(text: str, module_names: set[str]) -> str:
     return re.sub(r"^(\s*-\s*module:\s*)(\w+)(\s*)$", seealso, text, flags=re.M)
 
 
+def rewrite_doc_fragments(text: str, fragment_names: set[str]) -> str:
+    """``extends_documentation_fragment: - openedx_x`` (our own fragments) -> FQCN."""
+    fqcn = f"{NAMESPACE}.{NAME}."
+
+    def entry(match: re.Match) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{fqcn}{name}{match.group(3)}" if name in fragment_names else match.group(0)
+
+    return re.sub(r"^(\s*-\s*)(\w+)(\s*)$", entry, text, flags=re.M)
+
+
 def build_tree(base: Path) -> Path:
     """Create ``base/ansible_collections/NAMESPACE/NAME`` and return its path."""
     coll = base / "ansible_collections" / NAMESPACE / NAME
@@ -128,6 +141,7 @@ def build_tree(base: Path) -> Path:
     coll.mkdir(parents=True)
     util_names = {p.stem for p in (ROOT / "module_utils").glob("*.py")}
     module_names = {p.stem for p in (ROOT / "library").glob("*.py")}
+    fragment_names = {p.stem for p in (ROOT / "doc_fragments").glob("*.py")}
     for src_dir, dst_dir in PLUGIN_DIRS.items():
         dst = coll / dst_dir
         dst.mkdir(parents=True)
@@ -136,6 +150,7 @@ def build_tree(base: Path) -> Path:
             text = rewrite_imports(text, util_names)
             if src_dir == "library":
                 text = rewrite_module_refs(text, module_names)
+                text = rewrite_doc_fragments(text, fragment_names)
             (dst / src.name).write_text(text, encoding="utf-8")
     (coll / "galaxy.yml").write_text(GALAXY_YML, encoding="utf-8")
     (coll / "README.md").write_text("Temporary tree for ansible-test sanity.\n", encoding="utf-8")

@@ -1,106 +1,13 @@
 """
-Common settings of the sandbox Studio (CMS) (names and defaults as in edx-platform's
-cms/envs/common.py, reduced to what the sandbox needs).
+Common settings of the sandbox Studio (CMS). As in edx-platform, Studio's
+settings start from the LMS's (cms/envs/common.py imports lms.envs.common)
+and change what differs; a broken LMS settings module breaks Studio too.
 """
+# pylint: disable=wildcard-import, unused-wildcard-import
 import os
 
-from openedx.core.settings_helpers import REPO_ROOT
+from lms.envs.common import *  # noqa
 
-PLATFORM_NAME = "Your Platform Name Here"
-SITE_NAME = "localhost"
-LMS_ROOT_URL = "http://localhost:8000"
-CMS_BASE = "localhost:8010"
 SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", "cms")
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
-
-DEBUG = False
-ALLOWED_HOSTS = ["*"]
-SECRET_KEY = "dev key"  # overridden by the auth file / YAML on a host
-USE_TZ = True
-TIME_ZONE = "UTC"
-LANGUAGE_CODE = "en"
-DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
-
-FEATURES = {
-    # Certificates Web/HTML Views
-    "CERTIFICATES_HTML_VIEW": False,
-    "DISABLE_HONOR_CERTIFICATES": False,
-    "ENABLE_DISCUSSION_SERVICE": True,
-    "ENABLE_INSTRUCTOR_ANALYTICS": False,
-    "PREVIEW_LMS_BASE": "preview.localhost:8000",
-    "AUTOMATIC_AUTH_FOR_TESTING": False,
-    "ENABLE_THIRD_PARTY_AUTH": False,
-}
-
-# Cutoff date for granting audit certificates (set from the config file)
-AUDIT_CERT_CUTOFF_DATE = None
-
-# Run queued tasks (cert_generation) inline instead of through the worker.
-CELERY_ALWAYS_EAGER = False
-
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SANDBOX_DB", "/edx/var/edxapp/db/edxapp.sqlite3"),
-        "ATOMIC_REQUESTS": True,
-        # See write_config.py: concurrent writers wait instead of failing.
-        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
-    }
-}
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "edxapp-default",
-    }
-}
-
-INSTALLED_APPS = [
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "rest_framework",
-    "config_models",
-    "openedx.core.djangoapps.content.course_overviews.apps.CourseOverviewsConfig",
-    "common.djangoapps.student.apps.StudentConfig",
-    "common.djangoapps.course_modes.apps.CourseModesConfig",
-    "lms.djangoapps.grades.apps.GradesConfig",
-    "lms.djangoapps.verify_student.apps.VerifyStudentConfig",
-    "lms.djangoapps.certificates.apps.CertificatesConfig",
-    "openedx.core.djangoapps.sandbox.apps.SandboxConfig",
-]
-
-MIDDLEWARE = [
-    "django.middleware.common.CommonMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"context_processors": [
-            "django.contrib.auth.context_processors.auth",
-            "django.contrib.messages.context_processors.messages",
-        ]},
-    }
-]
-
-# Mako templates, as the real platform renders the certificate pages
-MAKO_TEMPLATE_DIRS = [os.path.join(REPO_ROOT, "lms", "templates")]
-MAKO_MODULE_DIR = None
-
-STATIC_URL = "/static/"
-STATIC_ROOT_BASE = os.path.join(REPO_ROOT, "lms", "static")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": "WARNING"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-}
