@@ -28,7 +28,7 @@ $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requ
 setup: $(VENV)/.stamp .sandbox/.system-packages
 
 images: setup
-	$(SANDBOX) build hawthorn maple
+	$(SANDBOX) build hawthorn lilac maple
 
 hosts: images
 	$(SANDBOX) up openedx-legacy hawthorn

@@ -55,8 +55,8 @@ def image_exists(release):
 @pytest.fixture(params=["hawthorn", "lilac"])
 def cutoff_host(request):
     """A fresh host of each release that still reads AUDIT_CERT_CUTOFF_DATE."""
-    if not image_exists(request.param):
-        pytest.skip("no %s image (tests/sandbox/sandbox.sh build %s)" % (request.param, request.param))
+    assert image_exists(request.param), \
+        "no %s image: make images builds it (tests/sandbox/sandbox.sh build %s)" % (request.param, request.param)
     host = start_host(request.param)
     yield host
     podman("rm", "--force", "--time", "0", host.name, check=False)

@@ -99,7 +99,6 @@ def test_audit_source_is_ascii_and_compiles():
     compile(build_script([AUDIT_SOURCE]), "<script>", "exec")
 
 
-@pytest.mark.skipif(not VERMIN.exists(), reason="vermin not installed in .venv")
 def test_audit_source_runs_on_python_27_and_35(tmp_path):
     source = tmp_path / "audit.py"
     source.write_text(AUDIT_SOURCE)

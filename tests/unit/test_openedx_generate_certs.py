@@ -349,7 +349,6 @@ def test_ascii_only():
     CERTS_SOURCE.encode('ascii')
 
 
-@pytest.mark.skipif(not os.path.exists(VERMIN), reason='vermin not installed')
 def test_vermin_py27_and_py35(tmp_path):
     path = tmp_path / 'certs_ops.py'
     path.write_text(CERTS_SOURCE)

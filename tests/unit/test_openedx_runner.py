@@ -208,7 +208,6 @@ def test_runner_source_is_ascii_and_compiles():
     compile(build_script(), "<script>", "exec")
 
 
-@pytest.mark.skipif(not VERMIN.exists(), reason="vermin not installed in .venv")
 def test_runner_source_runs_on_python_27_and_35(tmp_path):
     source = tmp_path / "runner.py"
     source.write_text(RUNNER_SOURCE)
@@ -217,7 +216,6 @@ def test_runner_source_runs_on_python_27_and_35(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(not VERMIN.exists(), reason="vermin not installed in .venv")
 def test_vermin_check_can_fail(tmp_path):
     """The check above is able to fail: an f-string is refused."""
     source = tmp_path / "bad.py"
