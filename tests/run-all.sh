@@ -63,8 +63,9 @@ for suite in $SUITES; do
         sandbox) run_pytest sandbox tests/sandbox/tests ;;
         integration) [ -d tests/integration ] && run_pytest integration tests/integration ;;
         molecule)
-            for scenario in molecule/*/; do
-                scenario="$(basename "$scenario")"
+            # molecule/shared holds playbooks the scenarios share, not a scenario.
+            for scenario in molecule/*/molecule.yml; do
+                scenario="$(basename "$(dirname "$scenario")")"
                 run_check "molecule-$scenario" molecule test --scenario-name "$scenario"
             done ;;
         quality) run_pytest quality tests/quality ;;
