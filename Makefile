@@ -43,7 +43,7 @@ fleet: images
 	$(SANDBOX) up openedx-worker1 hawthorn openedx-fleet-db
 
 demo: hosts
-	ansible-playbook playbooks/demo.yml
+	ansible-playbook playbooks/demo.yml -e @examples/certificate-theme/html_view.yml
 
 test: images
 	tests/run-all.sh
