@@ -13,4 +13,7 @@ done
 echo "installing Debian packages: ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# With recommends, as measured: podman's recommended helpers (catatonit,
+# fuse-overlayfs, containernetworking-plugins, ...) are part of the setup
+# the sandbox was proven on.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
