@@ -1,7 +1,7 @@
 """playbooks/theme.yml against real sandbox hosts, and the certificate pages
 in a real browser (headless Chromium through tests/integration/browser.py)."""
-import os
 import json
+import os
 import shutil
 from pathlib import Path
 
