@@ -16,8 +16,10 @@ export ANSIBLE_FORCE_COLOR ?= 0
 
 .PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean
 
-$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requirements.txt
-	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+# The Debian packages come first: python3-venv is one of them. A venv that
+# Debian's python3 half-made without it (no pip) is made again.
+$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requirements.txt | .sandbox/.system-packages
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV); python3 -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 

@@ -212,8 +212,7 @@ def main():
                                         extra_sources=[AUDIT_SOURCE])
     failure = platform.first_failure(results)
     if failure:
-        module.fail_json(msg='audit_courses failed: %s' % failure.get('msg'), platform_starts=1,
-                         traceback_lines=(failure.get('traceback') or '').splitlines())
+        module.fail_json(platform_starts=1, **platform.op_failure(module, failure))
     finding = results[0]
     courses = sorted(finding.get('courses') or [],
                      key=lambda c: (c.get('end_date') is None, c.get('end_date') or ''), reverse=True)

@@ -277,9 +277,7 @@ def main():
     result['platform_starts'] += 1
     failure = platform.first_failure(results)
     if failure:
-        result['msg'] = '%s failed: %s' % (failure.get('op'), failure.get('msg'))
-        if failure.get('traceback'):
-            result['traceback_lines'] = failure['traceback'].splitlines()
+        result.update(platform.op_failure(module, failure))
         module.fail_json(**result)
 
     outputs = {}
@@ -288,8 +286,7 @@ def main():
             rc, out, err = platform.run_manage(module, 'lms', ['gen_cert_report', '-c', cid])
             result['platform_starts'] += 1
             if rc != 0:
-                result['msg'] = 'gen_cert_report -c %s failed (rc=%s): %s' % (
-                    cid, rc, '\n'.join((err or '').strip().splitlines()[-15:]))
+                result.update(platform.command_failure(module, 'gen_cert_report -c %s failed (rc=%s)' % (cid, rc), err))
                 module.fail_json(**result)
             outputs[cid] = out
 

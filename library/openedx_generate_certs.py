@@ -235,8 +235,6 @@ import json
 import os
 import pwd
 import re
-import subprocess
-import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -490,33 +488,6 @@ def prepare_progress_file(module, path):
     return path
 
 
-def run_command_streaming(module, args, on_line):
-    """Run manage.py lms ARGS, handing each stdout line to on_line; (rc, stdout, stderr)."""
-    params = dict(module.params)
-    env = dict(params.get('environment') or {})
-    env.setdefault('PYTHONUNBUFFERED', '1')
-    params['environment'] = env
-    sudo = module.get_bin_path('sudo') or 'sudo'
-    env_bin = module.get_bin_path('env') or '/usr/bin/env'
-    argv = platform.manage_argv(params, 'lms', args, sudo=sudo, env_bin=env_bin)
-    proc = subprocess.Popen(argv, cwd=params.get('platform_dir'), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            universal_newlines=True)
-    # Drain stderr in a thread: a platform that logs more than a pipe holds
-    # (64 KiB) to stderr would otherwise block while we read stdout.
-    stderr_chunks = []
-    drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
-    drain.daemon = True
-    drain.start()
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        on_line(line.rstrip('\n'))
-    rc = proc.wait()
-    drain.join()
-    return rc, ''.join(lines), ''.join(stderr_chunks)
-
-
 def run_watch(module):
     params = module.params
     path = params.get('progress_file')
@@ -621,26 +592,22 @@ def main():
                                                        remaining='%s:%s' % (match.group(3), match.group(4))))
 
             write_progress(progress_file, dict(base, done=0, total=None))
-            if not os.path.isfile(os.path.join(params['platform_dir'], 'manage.py')):
-                finish_failed('no manage.py in platform_dir %s' % params['platform_dir'])
-            rc, out, err = run_command_streaming(module, ungenerated_certs_args(cid, params, False), on_line)
+            rc, out, err = platform.run_manage(module, 'lms', ungenerated_certs_args(cid, params, False),
+                                               on_line=on_line)
             result['platform_starts'] += 1
             all_results.append({'op': 'command', 'course_id': cid, 'rc': rc, 'progress_lines': lines,
                                 'output_tail': out.strip().splitlines()[-10:]})
             if rc != 0:
-                finish_failed('ungenerated_certs -c %s failed (rc=%s): %s'
-                              % (cid, rc, '\n'.join(err.strip().splitlines()[-15:])),
-                              {'rc': rc})
+                failure = platform.command_failure(module, 'ungenerated_certs -c %s failed (rc=%s)' % (cid, rc), err)
+                finish_failed(failure.pop('msg'), dict(failure, rc=rc))
             continue
         results = platform.run_platform_ops(module, 'lms', ops, extra_sources=[CERTS_SOURCE])
         result['platform_starts'] += 1
         all_results.extend(results)
         failure = platform.first_failure(results)
         if failure:
-            extra = {}
-            if failure.get('traceback'):
-                extra['traceback_lines'] = failure['traceback'].splitlines()
-            finish_failed('%s failed: %s' % (failure.get('op'), failure.get('msg')), extra)
+            fields = platform.op_failure(module, failure)
+            finish_failed(fields.pop('msg'), fields)
 
     courses = collect(course_ids, all_results)
     result['courses'] = courses

@@ -175,8 +175,8 @@ from ansible.module_utils.openedx_html_config import validate_configuration, for
 from ansible.module_utils.openedx_platform import (
     PLATFORM_ARGUMENT_SPEC,
     mask,
+    op_failure,
     run_platform_ops,
-    secret_values,
 )
 
 
@@ -247,22 +247,15 @@ def main():
                                  % (params['service'], ', '.join(migrated['remaining'])), **result)
 
     if failure is not None:
-        pending = (result.get('migrations') or {}).get('pending')
-        if module.check_mode and failure.get('op') == 'html_view_config' and pending:
-            module.warn('could not read the certificate HTML view configuration before the '
-                        'pending migrations are applied (%s); a real run migrates first'
-                        % failure.get('msg'))
-            result.update(changed=True, current=None, previous=None, row_id=None, rows=None)
-            module.exit_json(**result)
-        secrets = secret_values(params)
-        result['msg'] = mask(failure.get('msg') or 'the platform operation failed', secrets)
-        if failure.get('traceback'):
-            result['traceback_lines'] = mask(failure['traceback'].splitlines(), secrets)
+        result.update(op_failure(module, failure))
         module.fail_json(**result)
 
     outcome = by_op.get('html_view_config')
     if outcome is None:
         module.fail_json(msg='the platform process returned no html_view_config result', **result)
+    if outcome.get('table_missing'):
+        module.warn('the certificate HTML view configuration table does not exist yet (its '
+                    'migration is pending); a real run migrates first, then writes the row')
 
     before = outcome.get('before')
     after = outcome.get('after')

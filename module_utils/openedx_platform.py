@@ -26,13 +26,12 @@ from __future__ import absolute_import, division, print_function
 import json
 import os
 import pwd
+import subprocess
+import threading
 
 from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script
 
-try:
-    from ansible.module_utils import openedx_secrets as _secrets
-except ImportError:  # the masker is optional
-    _secrets = None
+from ansible.module_utils import openedx_secrets as _secrets
 
 __metaclass__ = type
 
@@ -114,13 +113,11 @@ def manage_argv(params, service, args, sudo='sudo', env_bin='env'):
 
 
 def mask(value, secrets=()):
-    """Hide secrets with module_utils/openedx_secrets.py when that file exists.
+    """Hide secrets (module_utils/openedx_secrets.py).
 
     Mappings and lists: values under secret-looking keys are masked. Text:
     each string of ``secrets`` (see ``secret_values``) is replaced.
     """
-    if _secrets is None:
-        return value
     if isinstance(value, (dict, list, tuple)):
         if secrets and isinstance(value, (list, tuple)):
             value = [mask(item, secrets) for item in value]
@@ -133,8 +130,6 @@ def mask(value, secrets=()):
 def secret_values(params):
     """The secret strings among the module's options (the environment values
     under secret-looking names), to scrub from error output."""
-    if _secrets is None:
-        return set()
     return _secrets.secret_strings('environment', params.get('environment') or {})
 
 
@@ -183,17 +178,65 @@ def _argv_for_module(module, service, args):
     return manage_argv(params, service, args, sudo=sudo, env_bin=env_bin)
 
 
-def run_manage(module, service, args, data=None):
-    """Run ``manage.py SERVICE --settings=S ARGS``; return (rc, stdout, stderr)."""
+def run_manage(module, service, args, data=None, on_line=None):
+    """Run ``manage.py SERVICE --settings=S ARGS``; return (rc, stdout, stderr).
+
+    With ``on_line``, each line of standard output is handed to it while
+    the command runs (for progress), and the platform's output is not
+    buffered.
+    """
     if service not in SERVICES:
         module.fail_json(msg='service must be one of %s, not %r' % (', '.join(SERVICES), service))
     _check_paths(module, module.params)
-    argv = _argv_for_module(module, service, args)
     platform_dir = module.params.get('platform_dir') or DEFAULT_PLATFORM_DIR
-    kwargs = dict(cwd=platform_dir)
-    if data is not None:
-        kwargs['data'] = data
-    return module.run_command(argv, **kwargs)
+    if on_line is None:
+        argv = _argv_for_module(module, service, args)
+        kwargs = dict(cwd=platform_dir)
+        if data is not None:
+            kwargs['data'] = data
+        return module.run_command(argv, **kwargs)
+    params = dict(module.params)
+    params['environment'] = dict(params.get('environment') or {}, PYTHONUNBUFFERED='1')
+    sudo = module.get_bin_path('sudo', required=True) if needs_sudo(params) else 'sudo'
+    argv = manage_argv(params, service, args, sudo=sudo,
+                       env_bin=module.get_bin_path('env') or '/usr/bin/env')
+    return _run_streaming(argv, platform_dir, on_line)
+
+
+def _run_streaming(argv, cwd, on_line):
+    # module.run_command only returns when the command ends; this hands
+    # each line over as it comes.
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, universal_newlines=True)
+    # Drain stderr in a thread: a platform that logs more than a pipe holds
+    # (64 KiB) to stderr would otherwise block while we read stdout.
+    stderr_chunks = []
+    drain = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
+    drain.daemon = True
+    drain.start()
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        on_line(line.rstrip('\n'))
+    rc = proc.wait()
+    drain.join()
+    return rc, ''.join(lines), ''.join(stderr_chunks)
+
+
+def command_failure(module, what, stderr):
+    """``msg`` and ``stderr_lines`` for a failed platform command, secrets masked."""
+    secrets = secret_values(module.params)
+    return dict(msg=mask('%s; last lines of its error output:\n%s' % (what, _tail(stderr) or '(none)'), secrets),
+                stderr_lines=mask(_tail(stderr).splitlines(), secrets))
+
+
+def op_failure(module, failure):
+    """``msg`` and ``traceback_lines`` for an op that failed in the platform, secrets masked."""
+    secrets = secret_values(module.params)
+    fields = dict(msg=mask('%s failed: %s' % (failure.get('op'), failure.get('msg')), secrets))
+    if failure.get('traceback'):
+        fields['traceback_lines'] = mask(failure['traceback'].splitlines(), secrets)
+    return fields
 
 
 def parse_result(stdout):

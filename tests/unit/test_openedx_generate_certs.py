@@ -274,14 +274,15 @@ def test_literal_command_way_streams_progress(tmp_path, monkeypatch, fake, ansib
     progress = str(tmp_path / 'progress' / 'p.json')
     seen = []
 
-    def fake_stream(module, argv_args, on_line):
+    def fake_stream(module, service, argv_args, data=None, on_line=None):
+        assert service == 'lms' and on_line is not None
         fake.starts.append(('manage', argv_args))
         on_line('500/1000 completed ~00:01m remaining')
         seen.append(json.load(open(progress)))
         fake.generate(argv_args[2], fake.pending(argv_args[2], None, False))
         return 0, '500/1000 completed ~00:01m remaining\n', ''
 
-    monkeypatch.setattr(gen, 'run_command_streaming', fake_stream)
+    monkeypatch.setattr(gen.platform, 'run_manage', fake_stream)
     result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY], in_process=False,
                                                            lms_https=False, progress_file=progress))
     assert not result.get('failed'), result

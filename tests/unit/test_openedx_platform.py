@@ -203,7 +203,6 @@ def test_run_platform_ops_failure_shows_stderr_tail_not_script(host):
 
 
 def test_secrets_scrubbed_from_error_output(host):
-    pytest.importorskip("ansible.module_utils.openedx_secrets")
     stderr = "OperationalError: access denied for password hunter2-long"
     module = FakeModule(params(host, environment={"DB_PASSWORD": "hunter2-long", "LMS_CFG": "/edx/etc/lms.yml"}),
                         outcome=(1, "", stderr))
@@ -212,6 +211,21 @@ def test_secrets_scrubbed_from_error_output(host):
     text = json.dumps(err.value.args[0])
     assert "hunter2-long" not in text
     assert "access denied for password" in text
+
+
+def test_op_and_command_failures_are_masked(host):
+    # Every module reports a failed op or command through these two, so a
+    # secret of the environment never reaches the task result.
+    module = FakeModule(params(host, environment={"DB_PASSWORD": "hunter2-long"}))
+    op_fields = op.op_failure(module, {"op": "cert_report", "msg": "cannot connect with hunter2-long",
+                                       "traceback": "Traceback\n  password=hunter2-long"})
+    cmd_fields = op.command_failure(module, "gen_cert_report -c X failed (rc=1)", "auth hunter2-long refused")
+    text = json.dumps([op_fields, cmd_fields])
+    assert "hunter2-long" not in text
+    assert op_fields["msg"].startswith("cert_report failed: cannot connect with")
+    assert op_fields["traceback_lines"][0] == "Traceback"
+    assert cmd_fields["msg"].startswith("gen_cert_report -c X failed (rc=1); last lines")
+    assert cmd_fields["stderr_lines"] and "refused" in cmd_fields["stderr_lines"][0]
 
 
 def test_run_platform_ops_missing_sentinel(host):

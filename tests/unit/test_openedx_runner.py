@@ -290,6 +290,18 @@ def test_migrate_fresh_database(make_platform):
     assert sorted(result["applied"]) == sorted(result["pending"])
 
 
+def test_html_view_config_before_its_table_exists(make_platform):
+    # A check run on a host whose certificates migrations are pending: the
+    # op says the table is missing; a real run fails on it (it migrates first).
+    platform = make_platform(migrated=False)
+    wanted = {"enabled": True, "configuration": GOOD}
+    check = run_ops(platform, [{"op": "html_view_config", "wanted": wanted, "apply": False}])[0]
+    assert check.get("failed") is not True, check
+    assert check["table_missing"] is True and check["changed"] is True and check["written"] is False
+    real = run_ops(platform, [{"op": "html_view_config", "wanted": wanted, "apply": True}])[0]
+    assert real["failed"] is True and "table" in real["msg"].lower()
+
+
 def test_html_view_config_append_only(make_platform):
     platform = make_platform()
     seed = db_rows(platform)
