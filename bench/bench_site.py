@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 from conftest import (  # noqa: E402  (the integration tests' sandbox helpers)
-    IMAGE, SandboxHost, podman, podman_env, run_playbook, wait_running)
+    IMAGE, podman, podman_env, run_playbook)
+from conftest import start_host as conftest_start_host  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BASELINE = ROOT / "bench" / "baseline" / "site_baseline.yml"
@@ -59,16 +60,7 @@ def start_host(release):
     """A fresh container from the release's image, named bench-* (ours only)."""
     name = "bench-{}-{}".format(release, uuid.uuid4().hex[:8])
     _containers.append(name)
-    podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always",
-           "--label", "openedx-sandbox-bench=" + release, IMAGE.format(release), "/sbin/init")
-    state = wait_running(name)
-    if state != "running":
-        raise RuntimeError("{}: systemd is {}: {}".format(
-            name, state, podman("exec", name, "systemctl", "--failed", check=False).stdout))
-    host = SandboxHost(name, release)
-    host.wait_http("http://127.0.0.1:8000/heartbeat")
-    host.wait_http("http://127.0.0.1:8010/heartbeat")
-    return host
+    return conftest_start_host(release, name=name)
 
 
 def remove_host(name):

@@ -9,7 +9,7 @@ ROOT="$PWD"
 OUT="$ROOT/.sandbox/test-results"
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-declare -a NAMES RESULTS
+declare -a RESULTS
 total_passed=0
 total_failed=0
 
@@ -50,7 +50,6 @@ run_check() {
 }
 
 record() {
-    NAMES+=("$1")
     RESULTS+=("$(printf '%-22s %5s passed %3s failed %3s skipped %5ss' "$1" "$2" "$3" "$4" "$5")")
     total_passed=$((total_passed + $2))
     total_failed=$((total_failed + $3))

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SANDBOX = ROOT / "tests" / "sandbox" / "sandbox.sh"
 IMAGE = "localhost/openedx-sandbox:{}"
 
 
@@ -62,8 +61,6 @@ class SandboxHost:
     def read(self, path):
         return self.sh("cat " + shlex.quote(path)).stdout
 
-    def write(self, path, text):
-        podman("exec", "-i", self.name, "sh", "-c", "cat > " + shlex.quote(path), input=text)
 
     def stat(self, path):
         """(owner, group, octal mode, type) of path, not following links."""
@@ -121,9 +118,6 @@ class SandboxHost:
                 raise AssertionError("{} did not answer 200 within {}s".format(url, timeout))
             time.sleep(1)
 
-    def restart_container(self):
-        podman("restart", "--time", "0", self.name)
-        wait_running(self.name)
 
 
 def wait_running(name, timeout=60):
@@ -143,12 +137,17 @@ def start_host(release, name=None, shared_db=None):
     mount = ["--volume", "{}:/edx/var/edxapp/db".format(shared_db)] if shared_db else []
     podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always", *mount,
            "--label", "openedx-sandbox=" + release, IMAGE.format(release), "/sbin/init")
-    state = wait_running(name)
-    assert state == "running", podman("exec", name, "systemctl", "--failed", check=False).stdout
-    host = SandboxHost(name, release)
-    host.wait_http("http://127.0.0.1:8000/heartbeat")
-    host.wait_http("http://127.0.0.1:8010/heartbeat")
-    return host
+    try:
+        state = wait_running(name)
+        assert state == "running", podman("exec", name, "systemctl", "--failed", check=False).stdout
+        host = SandboxHost(name, release)
+        host.wait_http("http://127.0.0.1:8000/heartbeat")
+        host.wait_http("http://127.0.0.1:8010/heartbeat")
+        return host
+    except BaseException:
+        # A host that did not come up is no fixture's to remove.
+        podman("rm", "--force", "--time", "0", name, check=False)
+        raise
 
 
 @pytest.fixture(params=["hawthorn", "maple"])
@@ -174,11 +173,18 @@ def modern_host():
 
 
 class PlaybookRun:
-    def __init__(self, proc, stats):
+    """One ansible-playbook run with the json callback: rc, output, and the
+    parsed results."""
+
+    def __init__(self, proc):
         self.rc = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
-        self.stats = stats
+        try:
+            self.data = json.loads(self.stdout[self.stdout.index("{"):])
+        except ValueError:
+            self.data = {}
+        self.stats = self.data.get("stats", {})
 
     @property
     def output(self):
@@ -186,6 +192,32 @@ class PlaybookRun:
 
     def changed(self, host):
         return self.stats.get(host, {}).get("changed", 0)
+
+    @property
+    def total_changed(self):
+        return sum(s.get("changed", 0) for s in self.stats.values())
+
+    def tasks(self):
+        return [t for play in self.data.get("plays", []) for t in play.get("tasks", [])]
+
+    def results(self, name):
+        """The per-host results of the task called ``name`` (role prefix ignored)."""
+        return [r for t in self.tasks() if t["task"]["name"].split(" : ")[-1] == name
+                for r in t["hosts"].values()]
+
+    def failures(self):
+        """(task name, host, result) of every failed or unreachable result, in order."""
+        return [(t["task"]["name"].split(" : ")[-1], h, r) for t in self.tasks()
+                for h, r in t["hosts"].items() if r.get("failed") or r.get("unreachable")]
+
+    def failure_messages(self):
+        """The messages of the failed results, and of the failed items of loops."""
+        messages = []
+        for _task, _host, result in self.failures():
+            messages.append(str(result.get("msg", "")))
+            messages += [str(item.get("msg", "")) for item in result.get("results", [])
+                         if isinstance(item, dict) and item.get("failed")]
+        return " ".join(messages)
 
 
 def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None,
@@ -221,12 +253,7 @@ def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(ROOT))
     finally:
         inv_path.unlink()
-    stats = {}
-    try:
-        stats = json.loads(proc.stdout[proc.stdout.index("{"):]).get("stats", {})
-    except ValueError:
-        pass
-    return PlaybookRun(proc, stats)
+    return PlaybookRun(proc)
 
 
 @pytest.fixture

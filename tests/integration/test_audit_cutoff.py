@@ -77,15 +77,6 @@ def configured_cutoff(host):
     return value
 
 
-def task_results(run, name):
-    """The per-host results of the task called `name` in a json-callback run."""
-    data = json.loads(run.stdout[run.stdout.index("{"):])
-    found = []
-    for play in data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"].split(" : ")[-1] == name:
-                found.extend(task["hosts"].values())
-    return found
 
 
 def enable_html_certificates(host):
@@ -109,7 +100,7 @@ def test_propose_refuse_apply_and_generate(cutoff_host, playbook):
     run = playbook("audit_cutoff.yml", [host])
     assert run.rc == 0, run.output
     assert run.changed(host.name) == 0
-    finding = task_results(run, "Read the running courses with an audit track")[0]
+    finding = run.results("Read the running courses with an audit track")[0]
     assert finding["proposed"] == "2031-07-01"
     assert finding["furthest_end"] == BENCH_END
     by_id = {c["course_id"]: c for c in finding["courses"]}
@@ -124,7 +115,7 @@ def test_propose_refuse_apply_and_generate(cutoff_host, playbook):
     # 2. A date on the end of the demo course is refused, naming both courses.
     run = playbook("audit_cutoff.yml", [host], extra_vars={"cutoff_date": DEMO_END, "apply": True})
     assert run.rc != 0
-    refusal = task_results(run, REFUSE)[0]["msg"]
+    refusal = run.results(REFUSE)[0]["msg"]
     assert "%s (ends %s)" % (BENCH, BENCH_END) in refusal
     assert "%s (ends %s)" % (DEMO, DEMO_END) in refusal
     assert "force=true" in refusal and "2031-07-01" in refusal
@@ -133,7 +124,7 @@ def test_propose_refuse_apply_and_generate(cutoff_host, playbook):
     # ... one after the demo course's end names only the bench course.
     run = playbook("audit_cutoff.yml", [host], extra_vars={"cutoff_date": "2031-01-15", "apply": True})
     assert run.rc != 0
-    refusal = task_results(run, REFUSE)[0]["msg"]
+    refusal = run.results(REFUSE)[0]["msg"]
     assert "%s (ends %s)" % (BENCH, BENCH_END) in refusal
     assert DEMO not in refusal
 
@@ -161,7 +152,7 @@ def test_propose_refuse_apply_and_generate(cutoff_host, playbook):
     assert run.rc == 0, run.output
     assert run.changed(host.name) == 0
     assert host.service_pid("lms") == pid_after
-    current = task_results(run, "Read the running courses with an audit track")[0]["current_cutoff"]
+    current = run.results("Read the running courses with an audit track")[0]["current_cutoff"]
     assert current.startswith("2020-01-01")  # the platform itself reads it now
 
     # 6. Generation: audit learners get audit_*; honor and verified as without a cutoff.
@@ -182,7 +173,10 @@ def test_check_mode_and_diff_change_nothing(legacy_host, playbook):
     run = playbook("audit_cutoff.yml", [legacy_host], check=True, diff=True,
                    extra_vars={"apply": True})
     assert run.rc == 0, run.output
-    assert "AUDIT_CERT_CUTOFF_DATE" in run.output and "2031-07-01" in run.output
+    # The edit task itself reports the change it would make, in its diff.
+    edit = run.results("Set AUDIT_CERT_CUTOFF_DATE in the LMS config")
+    assert len(edit) == 1 and edit[0]["changed"] is True, edit
+    assert "2031-07-01" in json.dumps(edit[0].get("diff")), edit[0]
     assert configured_cutoff(legacy_host) is None
 
 

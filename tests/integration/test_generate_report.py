@@ -78,19 +78,8 @@ print(json.dumps(out))
 
 # ----------------------------------------------------------------- helpers
 
-def task_results(run, name):
-    """The per-host results of the task called `name` in a json-callback run."""
-    data = json.loads(run.stdout[run.stdout.index("{"):])
-    found = []
-    for play in data["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"].split(" : ")[-1] == name:
-                found.extend(task["hosts"].values())
-    return found
 
 
-def total_changed(run):
-    return sum(s.get("changed", 0) for s in run.stats.values())
 
 
 def cert_table(host):
@@ -171,8 +160,8 @@ def report(host, tmp_dir, courses=COURSES):
     run = run_playbook("report.yml", [host], extra_vars={"course_ids": courses,
                                                         "openedx_reports_dir": str(tmp_dir)})
     assert run.rc == 0, run.output
-    assert total_changed(run) == 0, "a report changed something"
-    result = task_results(run, "Read the figures")[0]
+    assert run.total_changed == 0, "a report changed something"
+    result = run.results("Read the figures")[0]
     return run, result
 
 
@@ -203,7 +192,7 @@ def test_malformed_course_id_starts_nothing(gen_host, bad_id, problem):
     run = run_playbook("generate.yml", [host],
                        extra_vars={"course_ids": [DEMO, bad_id], "openedx_progress_window": 5})
     assert run.rc != 0, run.output
-    failed = [r for r in task_results(run, "Collect the result") if r.get("failed")]
+    failed = [r for r in run.results("Collect the result") if r.get("failed")]
     assert failed, run.output
     msg = failed[0]["msg"]
     assert bad_id in msg and "malformed" in msg and problem in msg, msg
@@ -223,7 +212,7 @@ def test_unknown_course_generates_nothing(gen_host):
     run = run_playbook("generate.yml", [host],
                        extra_vars={"course_ids": [DEMO, UNKNOWN], "openedx_progress_window": 5})
     assert run.rc != 0, run.output
-    failed = [r for r in task_results(run, "Collect the result") if r.get("failed")]
+    failed = [r for r in run.results("Collect the result") if r.get("failed")]
     assert failed, run.output
     msg = failed[0]["msg"]
     assert UNKNOWN in msg and "does not exist" in msg, msg
@@ -238,7 +227,7 @@ def test_unknown_course_generates_nothing(gen_host):
     run = run_playbook("report.yml", [host], extra_vars={"course_id": UNKNOWN,
                                                          "openedx_reports_dir": "/nonexistent"})
     assert run.rc != 0
-    failed = [r for r in task_results(run, "Read the figures") if r.get("failed")]
+    failed = [r for r in run.results("Read the figures") if r.get("failed")]
     assert failed and UNKNOWN in failed[0]["msg"] and "does not exist" in failed[0]["msg"], run.output
 
 
@@ -278,7 +267,7 @@ def test_generate_then_report(gen_host, tmp_path):
     run = run_playbook("generate.yml", [host], extra_vars={"course_ids": COURSES})
     assert run.rc == 0, run.output
     assert run.changed(host.name) > 0
-    result = task_results(run, "Collect the result")[0]
+    result = run.results("Collect the result")[0]
     assert result["method"] == ("ungenerated_certs" if host.legacy else "cert_generation")
     assert result["platform_starts"] == 1, "all courses of a run share one platform process"
     assert len(host.manage_starts()) == 1, host.manage_starts()
@@ -290,7 +279,7 @@ def test_generate_then_report(gen_host, tmp_path):
             gen = course["generation"]
             assert gen["timed_out"] is False and gen["processed"] == gen["queued"], gen
     # The summary table is printed.
-    table = "\n".join(task_results(run, "Certificates by status, before and after")[0]["msg"])
+    table = "\n".join(run.results("Certificates by status, before and after")[0]["msg"])
     assert DEMO in table and TOY in table and "downloadable" in table
 
     # Report, from the platform's command (Hawthorn) or its tables (Maple).
@@ -348,8 +337,8 @@ def test_second_generation_changes_nothing(gen_host, tmp_path):
     table = cert_table(host)
     run = run_playbook("generate.yml", [host], extra_vars={"course_ids": COURSES})
     assert run.rc == 0, run.output
-    assert total_changed(run) == 0, run.stats
-    result = task_results(run, "Collect the result")[0]
+    assert run.total_changed == 0, run.stats
+    result = run.results("Collect the result")[0]
     assert result["changed"] is False and result["generated"] == 0
     for cid in COURSES:
         assert result["courses"][cid]["changes"] == {}, result["courses"][cid]

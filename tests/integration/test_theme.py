@@ -5,7 +5,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from browser import Chromium, Relay, chromium_binary

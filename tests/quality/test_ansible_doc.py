@@ -30,6 +30,7 @@ TASK_KEYWORDS = {
     "notify", "delegate_to", "run_once", "ignore_errors", "environment", "no_log", "until", "retries",
     "delay", "async", "poll", "throttle", "any_errors_fatal", "args", "module_defaults", "collections",
     "connection", "timeout", "listen", "local_action", "delegate_facts", "debugger", "action",
+    "block", "rescue", "always",
 }
 
 
@@ -160,6 +161,11 @@ def example_problems(examples_text: str, docs: dict) -> list[str]:
     parsed = yaml.safe_load(examples_text)
     assert parsed, "EXAMPLES is empty"
     for task in _tasks(parsed):
+        # A short key that is neither one of our modules nor a task keyword
+        # is a typo (other modules are written with their FQCN).
+        for key in task:
+            if "." not in key and key not in docs and key not in TASK_KEYWORDS:
+                problems.append(f"task {task.get('name')!r}: unknown key {key!r}")
         keys = [k for k in task if k in docs or k.split(".")[-1] in docs]
         for key in keys:
             module = key.split(".")[-1]
@@ -179,9 +185,11 @@ def example_problems(examples_text: str, docs: dict) -> list[str]:
 
 def test_example_problems_finds_undocumented_options():
     docs = {"openedx_x": {"options": {"a": {"aliases": ["aa"]}}}}
-    text = "- name: t\n  openedx_x:\n    a: 1\n    aa: 2\n    zz: 3\n- name: u\n  openedx_x: a=1\n"
+    text = ("- name: t\n  openedx_x:\n    a: 1\n    aa: 2\n    zz: 3\n- name: u\n  openedx_x: a=1\n"
+            "- name: v\n  openedx_x: {}\n  registr: out\n")
     problems = example_problems(text, docs)
-    assert len(problems) == 2 and "'zz'" in problems[0] and "free-form" in problems[1], problems
+    assert len(problems) == 3 and "'zz'" in problems[0] and "free-form" in problems[1], problems
+    assert "unknown key 'registr'" in problems[2], problems
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,7 +7,6 @@ is an error), and it never goes to Galaxy (offline).
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from . import quality_helpers as qh

@@ -26,11 +26,7 @@ for folder in ("library", "filter_plugins"):
         sys.path.insert(0, str(ROOT / folder))
 
 
-class ModuleExit(Exception):
-    """Raised instead of the process exit of exit_json / fail_json."""
-
-
-def run_module(module_name, args, check_mode=False, diff=False, monkeypatch=None):
+def run_module(module_name, args, check_mode=False, diff=False):
     """Run ``library/<module_name>.py``'s main() with ``args``.
 
     Returns the result dict that the module printed (``failed`` is set when
