@@ -7,7 +7,9 @@
     ``{{ config | openedx_html_config_validate(allowed_extra_modes=[]) }}``
     returns the configuration unchanged when it is usable, and otherwise
     fails the task with AnsibleFilterError naming every wrong field (for
-    example ``configuration.default.company_tos_url``) and the fix. The
+    example ``configuration.default.company_tos_url``), the value and the
+    rule it breaks; with ``role_prefix='openedx_certificates'`` each field
+    also names the role variable that sets it. The
     rules are the JSON Schema of ``module_utils/openedx_html_config.py``,
     the same ones the ``openedx_html_view_config`` module applies on the
     host; when the ``jsonschema`` package is installed on the controller,
@@ -79,7 +81,27 @@ def _jsonschema_problems(config, allowed_extra_modes):
     return problems
 
 
-def openedx_html_config_validate(config, allowed_extra_modes=None):
+def _variable(path, role_prefix):
+    """The role variable that sets the configuration field ``path``.
+
+    The mapping is the one ``openedx_html_config_build`` applies: the guide's
+    keys of ``default`` are variables of their own, other keys of ``default``
+    come from PREFIX_html_view_extra, and each mode's section from
+    PREFIX_modes.
+    """
+    parts = path.split('.', 2)[1:]
+    if not parts:
+        return None
+    if parts[0] == 'default':
+        if len(parts) == 1:
+            return None
+        if parts[1] in _RULES.REQUIRED_DEFAULT_KEYS:
+            return '%s_%s' % (role_prefix, parts[1])
+        return '%s_html_view_extra.%s' % (role_prefix, parts[1])
+    return '%s_modes.%s' % (role_prefix, '.'.join(parts))
+
+
+def openedx_html_config_validate(config, allowed_extra_modes=None, role_prefix=None):
     if not isinstance(config, dict):
         raise AnsibleFilterError(
             'openedx_html_config_validate: the configuration must be a mapping, not %s'
@@ -91,7 +113,13 @@ def openedx_html_config_validate(config, allowed_extra_modes=None):
         # Cross-check: the schema must not reject what the checker accepted.
         problems = _jsonschema_problems(plain, extras)
     if problems:
-        raise AnsibleFilterError(_RULES.format_problems(problems))
+        if role_prefix:
+            named = []
+            for path, message in problems:
+                variable = _variable(path, role_prefix)
+                named.append(('%s (variable %s)' % (path, variable) if variable else path, message))
+            problems = named
+        raise AnsibleFilterError(_RULES.format_problems(problems) + '. Nothing was changed.')
     return config
 
 

@@ -160,3 +160,103 @@ def test_build_then_validate():
 def test_build_refuses_bad_modes():
     with pytest.raises(AnsibleFilterError, match=r"modes\.honor"):
         build({"platform_name": "x"}, modes={"honor": "Honor"})
+
+
+# Hostile values (issue 10): each is refused, naming the field, the value
+# (shortened) and the rule. (edit, field, words of the rule)
+HUGE = "A" * 1_000_000
+HOSTILE = [
+    (_set("default", "platform_name", "<script>alert(1)</script>"), "configuration.default.platform_name", "markup character '<'"),
+    (_set("default", "platform_name", '<img src=x onerror="alert(1)">'), "configuration.default.platform_name", "markup character '<'"),
+    (_set("default", "platform_name", "Academy\" onmouseover=\"alert(1)"), "configuration.default.platform_name", "markup character '\"'"),
+    (_set("default", "platform_name", "O'Brien Academy"), "configuration.default.platform_name", "\u2019"),
+    (_set("default", "platform_name", HUGE), "configuration.default.platform_name", "the limit is 200"),
+    (_set("default", "platform_name", "Bell\x07"), "configuration.default.platform_name", "control character"),
+    (_set("default", "platform_name", "Academy\u202eevil"), "configuration.default.platform_name", "U+202E"),
+    (_set("default", "platform_name", "Line\u2028two"), "configuration.default.platform_name", "U+2028"),
+    (_set("honor", "certificate_title", "Title`"), "configuration.honor.certificate_title", "markup character '`'"),
+    (_set("verified", "certificate_type", "T" * 201), "configuration.verified.certificate_type", "the limit is 200"),
+    (_set("default", "company_tos_url", 'https://example.org/"onmouseover="alert(1)'), "configuration.default.company_tos_url", "contains '\"'"),
+    (_set("default", "company_about_url", "https://example.org/<script>"), "configuration.default.company_about_url", "contains '<'"),
+    (_set("default", "logo_url", "javascript:alert(1)"), "configuration.default.logo_url", "absolute http(s) URL"),
+    (_set("default", "logo_url", "https://example.org/a\\b"), "configuration.default.logo_url", "contains '\\\\'"),
+    (_set("default", "company_privacy_url", "https://example.org/" + "p" * 2000), "configuration.default.company_privacy_url", "the limit is 2000"),
+    (_set("default", "company_about_url", "https://ops:hunter2@example.org/about"), "configuration.default.company_about_url", "user name or password"),
+    (_set("default", "logo_src", "//evil.example.com/logo.png"), "configuration.default.logo_src", 'starting with "/"'),
+    (_set("default", "logo_src", '/static/logo.png" onerror="alert(1)'), "configuration.default.logo_src", "contains '\"'"),
+    (_set("default", "logo_src", "/static/logo.png\n"), "configuration.default.logo_src", "control character"),
+    (_set("default", "certificate_verify_url_prefix", "javascript:alert(1)//"), "configuration.default.certificate_verify_url_prefix", 'starting with "/"'),
+    (_set("default", "certificate_verify_url_suffix", '"><script>'), "configuration.default.certificate_verify_url_suffix", "contains '\"'"),
+    (_set("default", "accomplishment_class_append", 'x" onmouseover="alert(1)'), "configuration.default.accomplishment_class_append", "CSS class names"),
+    (_set("verified", "document_body_class_append", "is-x<script>"), "configuration.verified.document_body_class_append", "CSS class names"),
+    (_set("default", "footer_note", "<b>bold</b>"), "configuration.default.footer_note", "markup character '<'"),
+    (_set("default", "footer_links", ["https://example.org"]), "configuration.default.footer_links", "must be a text, a number, true/false, null"),
+    (_set("honor", "logo_src", "javascript:alert(1)"), "configuration.honor.logo_src", 'starting with "/"'),
+    (_set("honor", "company_contact_url", "data:text/html,<script>"), "configuration.honor.company_contact_url", "contains '<'"),
+]
+
+
+@pytest.mark.parametrize("edit,field,rule", HOSTILE, ids=[h[1] + ":" + h[2] for h in HOSTILE])
+def test_hostile_value_refused_naming_field_value_and_rule(edit, field, rule):
+    config = changed(edit)
+    problems = dict(validate_configuration(config))
+    assert list(problems) == [field], problems
+    assert rule in problems[field]
+    # The value is shown, shortened: never a megabyte of it, never a password.
+    assert len(problems[field]) < 600
+    assert "hunter2" not in problems[field]
+    with pytest.raises(AnsibleFilterError) as err:
+        validate(config)
+    assert field + ":" in str(err.value) and rule in str(err.value)
+
+
+@pytest.mark.parametrize("edit,field,rule", HOSTILE, ids=[h[1] for h in HOSTILE])
+def test_hostile_checker_and_jsonschema_agree(edit, field, rule):
+    config = changed(edit)
+    theirs = {".".join(["configuration"] + [str(p) for p in error.absolute_path])
+              for error in jsonschema.Draft202012Validator(build_schema()).iter_errors(config)}
+    assert theirs == {field}
+
+
+def test_huge_value_is_shown_shortened():
+    config = changed(_set("default", "platform_name", HUGE))
+    message = check_configuration(config)
+    assert "'" + "A" * 60 + "... (1000000 characters)'" in message
+
+
+# Values an operator legitimately writes must still pass.
+FRIENDLY = [
+    _set("default", "platform_name", "AT&T Académie \u2014 \u0627\u0644\u0623\u0643\u0627\u062f\u064a\u0645\u064a\u0629"),
+    _set("default", "platform_name", "O\u2019Brien Academy"),
+    _set("default", "platform_name", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # Persian with ZWNJ
+    _set("default", "company_tos_url", "https://example.org:8443/legal/tos?lang=fr&v=2#top"),
+    _set("default", "logo_src", "https://cdn.example.org/logo.png"),
+    _set("default", "logo_url", "https://example.org/a@b"),
+    _set("default", "accomplishment_class_append", "accomplishment-certificate is_wide"),
+    _set("default", "certificate_verify_url_prefix", "/verify/"),
+    _set("default", "certificate_verify_url_suffix", ".html"),
+    _set("default", "show_share", True),
+    _set("default", "footer_year", 2026),
+    _set("verified", "document_body_class_append", ""),
+    _set("honor", "logo_src", "/static/certificates/images/logo-honor.png"),
+]
+
+
+@pytest.mark.parametrize("edit", FRIENDLY)
+def test_friendly_values_pass(edit):
+    config = changed(edit)
+    assert validate_configuration(config) == []
+    jsonschema.validate(config, build_schema())
+
+
+@pytest.mark.parametrize("edit,variable", [
+    (_set("default", "platform_name", "<b>"), "openedx_certificates_platform_name"),
+    (_set("default", "footer_note", "<b>"), "openedx_certificates_html_view_extra.footer_note"),
+    (_set("honor", "certificate_title", "<b>"), "openedx_certificates_modes.honor.certificate_title"),
+    (lambda c: c.__setitem__("xseries", {}), "openedx_certificates_modes.xseries"),
+])
+def test_validate_names_the_role_variable(edit, variable):
+    with pytest.raises(AnsibleFilterError) as err:
+        validate(changed(edit), role_prefix="openedx_certificates")
+    assert "(variable %s):" % variable in str(err.value)
+    assert str(err.value).endswith("Nothing was changed.")
