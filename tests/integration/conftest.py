@@ -120,6 +120,30 @@ class SandboxHost:
 
 
 
+DB = "/edx/var/edxapp/db/edxapp.sqlite3"
+
+
+def host_snapshot(host):
+    """Everything site.yml may change on a host, in one comparable dict:
+    the config files and tmpfiles rules, the migrations and configuration
+    rows, the certificates folder and the LMS and Studio process ids."""
+    files = "/edx/app/edxapp/lms.env.json /edx/app/edxapp/cms.env.json" if host.legacy \
+        else "/edx/etc/lms.yml /edx/etc/studio.yml"
+    sums = host.sh("sha256sum {} /etc/tmpfiles.d/* 2>/dev/null || true".format(files)).stdout
+    db = host.sh(
+        "python3 -c \"import sqlite3, json; c = sqlite3.connect('{}'); print(json.dumps(["
+        "c.execute('select count(*) from django_migrations').fetchone()[0],"
+        "c.execute('select count(*) from certificates_certificatehtmlviewconfiguration').fetchone()[0]"
+        "]))\"".format(DB)).stdout
+    tmp = host.sh("stat -c '%U %G %a %F' /tmp/certificates 2>/dev/null || echo absent").stdout.strip()
+    return {
+        "files": sorted(sums.splitlines()),
+        "db": json.loads(db),
+        "tmp": tmp,
+        "pids": {s: host.service_pid(s) for s in ("lms", "cms")},
+    }
+
+
 def wait_running(name, timeout=60):
     deadline = time.time() + timeout
     state = ""

@@ -6,31 +6,9 @@ process, check mode changes nothing, and every bad input stops the run with
 a clear message before anything on the host was touched.
 """
 
-import json
-
 import pytest
 
-DB = "/edx/var/edxapp/db/edxapp.sqlite3"
-
-
-def snapshot(host):
-    """Everything site.yml may change on a host, in one comparable dict."""
-    files = "/edx/app/edxapp/lms.env.json /edx/app/edxapp/cms.env.json" if host.legacy \
-        else "/edx/etc/lms.yml /edx/etc/studio.yml"
-    sums = host.sh("sha256sum {} /etc/tmpfiles.d/* 2>/dev/null || true".format(files)).stdout
-    db = host.sh(
-        "python3 -c \"import sqlite3, json; c = sqlite3.connect('{}'); print(json.dumps(["
-        "c.execute('select count(*) from django_migrations').fetchone()[0],"
-        "c.execute('select count(*) from certificates_certificatehtmlviewconfiguration').fetchone()[0]"
-        "]))\"".format(DB)).stdout
-    tmp = host.sh("stat -c '%U %G %a %F' /tmp/certificates 2>/dev/null || echo absent").stdout.strip()
-    return {
-        "files": sorted(sums.splitlines()),
-        "db": json.loads(db),
-        "tmp": tmp,
-        "pids": {s: host.service_pid(s) for s in ("lms", "cms")},
-    }
-
+from conftest import host_snapshot as snapshot
 
 def test_restarts_exactly_what_changed(host, playbook):
     first = playbook("site.yml", [host])

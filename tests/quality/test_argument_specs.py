@@ -232,3 +232,43 @@ def test_defaults_and_spec_document_the_same_variables(role):
         if not opt.get("description"):
             problems.append(f"{name}: no description in argument_specs.yml")
     assert not problems, f"roles/{role.name}:\n  " + "\n  ".join(problems)
+
+
+def _role_includes(node):
+    """Every include_role / import_role mapping found anywhere in a loaded YAML document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.split(".")[-1] in ("include_role", "import_role") and isinstance(value, dict):
+                yield value
+            else:
+                yield from _role_includes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _role_includes(item)
+
+
+def _yaml_files_that_include_roles():
+    folders = ("playbooks", "roles", "molecule", "bench", "examples")
+    return sorted(p for folder in folders for p in (qh.ROOT / folder).rglob("*.yml")
+                  if "include_role" in p.read_text(encoding="utf-8")
+                  or "import_role" in p.read_text(encoding="utf-8"))
+
+
+def test_every_tasks_from_names_an_argument_spec_entry_point():
+    """Ansible validates a role's argument spec only for the entry point whose
+    name equals tasks_from exactly ("preflight", not "preflight.yml"); any
+    other spelling runs the tasks unvalidated (issue 10)."""
+    entry_points = {role.name: set(entry for r, entry, _ in SPECS if r == role) for role, _, _ in SPECS}
+    checked, problems = 0, []
+    for path in _yaml_files_that_include_roles():
+        for include in _role_includes(load_yaml(path)):
+            role = str(include.get("name", "")).split(".")[-1]
+            if role not in entry_points:
+                continue
+            entry = include.get("tasks_from", "main")
+            checked += 1
+            if entry not in entry_points[role]:
+                problems.append(f"{path.relative_to(qh.ROOT)}: {role} tasks_from {entry!r} is not an "
+                                f"entry point of its argument_specs.yml ({sorted(entry_points[role])})")
+    assert checked, "no include_role/import_role of our roles found: the scan is broken"
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,62 @@
+"""The fleet-wide preflight of playbooks/site.yml really checks every host
+(issue 10).
+
+site.yml's first play runs the role's preflight on every host before the
+rolling play changes any. Each case gives only the SECOND host of a
+two-host fleet a bad variable: the run must stop in the first play, and
+neither host's files, database rows or services may have changed, nor may
+the platform have been started.
+"""
+
+import pytest
+
+from conftest import host_snapshot, podman, start_host
+
+PREFLIGHT_PLAY = "Check every host before changing any"
+
+CASES = [
+    # A wrong type: only the argument spec can see it.
+    ({"openedx_certificates_health_timeout": "soon"}, "openedx_certificates_health_timeout"),
+    # A boolean that is no boolean.
+    ({"openedx_certificates_restart": "maybe"}, "openedx_certificates_restart"),
+    # A misspelt variable: Ansible would take it silently.
+    ({"openedx_certificates_platfrom_name": "Example Academy"},
+     "did you mean openedx_certificates_platform_name?"),
+    # A hostile page value.
+    ({"openedx_certificates_platform_name": "<script>alert(1)</script>"},
+     "configuration.default.platform_name (variable openedx_certificates_platform_name)"),
+]
+
+
+@pytest.fixture
+def two_hosts():
+    hosts = []
+    try:
+        for _ in range(2):
+            hosts.append(start_host("hawthorn"))
+        yield hosts
+    finally:
+        for h in hosts:
+            podman("rm", "--force", "--time", "0", h.name, check=False)
+
+
+def test_bad_variable_on_the_second_host_stops_the_run_before_any_change(two_hosts, playbook):
+    first, second = two_hosts
+    before = {h.name: host_snapshot(h) for h in two_hosts}
+    for bad_vars, words in CASES:
+        run = playbook("site.yml", two_hosts, host_vars={second.name: bad_vars})
+        assert run.rc != 0, "site.yml ran with {} on {}\n{}".format(bad_vars, second.name, run.output)
+        failures = run.failures()
+        assert failures, run.output
+        assert {host for _task, host, _result in failures} == {second.name}, failures
+        # The failure is in the fleet-wide preflight play; the rolling play never started.
+        plays = [play["play"]["name"] for play in run.data["plays"]]
+        assert plays == [PREFLIGHT_PLAY], plays
+        assert words in run.failure_messages(), run.output
+        for h in two_hosts:
+            assert host_snapshot(h) == before[h.name], "{} changed after a refused run".format(h.name)
+            assert h.manage_starts() == [], "the platform was started on {}".format(h.name)
+    # Positive control: the same fleet without the bad variable goes through.
+    run = playbook("site.yml", two_hosts)
+    assert run.rc == 0, run.output
+    assert host_snapshot(first) != before[first.name]
