@@ -14,7 +14,7 @@ export CONTAINERS_CONF := $(CURDIR)/tests/sandbox/image/containers.conf
 export CONTAINERS_STORAGE_CONF := $(CURDIR)/.sandbox/storage.conf
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean
+.PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean old-django
 
 # The Debian packages come first: python3-venv is one of them. A venv that
 # Debian's python3 half-made without it (no pip) is made again.
@@ -27,7 +27,23 @@ $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt tests/sandbox/requ
 	scripts/install-system-packages.sh
 	mkdir -p .sandbox && touch $@
 
-setup: $(VENV)/.stamp .sandbox/.system-packages
+setup: $(VENV)/.stamp .sandbox/.system-packages old-django
+
+# The Django majors of the releases the sandbox emulates (hawthorn 1.11,
+# lilac 2.2, maple 3.2; the sandbox itself runs the newer one of
+# tests/sandbox/requirements.txt): one small venv each, from the pinned
+# requirements/old-django/django-X.txt, so that a unit test runs the
+# in-platform runner's queries under each of them
+# (tests/unit/test_openedx_runner_old_django.py).
+OLD_DJANGOS := 1.11 2.2 3.2
+old-django: $(foreach v,$(OLD_DJANGOS),.sandbox/old-django/$(v)/.stamp)
+
+# Under a lock, and checked again inside it: test runs in parallel (the unit
+# test calls this target too) must not build the same venv at once.
+.sandbox/old-django/%/.stamp: requirements/old-django/django-%.txt | .sandbox/.system-packages
+	mkdir -p .sandbox/old-django
+	flock $(@D).lock sh -c 'test $@ -nt $< || { rm -rf $(@D) && python3 -m venv $(@D) && \
+	    $(@D)/bin/pip install --quiet --disable-pip-version-check --no-deps -r $< && touch $@; }'
 
 images: setup
 	$(SANDBOX) build hawthorn lilac maple

@@ -87,9 +87,16 @@ def _course_key(course_id):
 
 
 def _count_by(queryset, field):
+    # Clear the ordering first, as the platform's own counts do
+    # (CourseEnrollmentManager.enrollment_counts). Up to Django 3.2
+    # (Hawthorn runs 1.11, Lilac 2.2, Maple 3.2) a model's Meta.ordering
+    # joins the GROUP BY of values().annotate(): the real CourseEnrollment
+    # orders by ('user', 'course'), so a count by mode came out as one group
+    # per learner. Later Django (5.2, which the sandbox runs) leaves it out,
+    # which hid the bug there.
     from django.db.models import Count
     counts = {}
-    for row in queryset.values(field).annotate(n=Count('pk')):
+    for row in queryset.order_by().values(field).annotate(n=Count('pk')):
         counts[_text(row[field])] = row['n']
     return counts
 
@@ -231,9 +238,13 @@ def op_cert_report(course_id):
     certificate = _required_model('certificates', 'GeneratedCertificate')
     enrollments = enrollment.objects.filter(course_id=key)
     certs = certificate.objects.filter(course_id=key)
+    # Distinct users with the ordering cleared: Django (every version) adds
+    # the Meta.ordering columns to a SELECT DISTINCT; count() happens to drop
+    # them again, and this does not rely on it.
+    users = enrollments.order_by().values('user_id').distinct()
     counts = {
-        'enrolled_current': enrollments.filter(is_active=True).values('user_id').distinct().count(),
-        'enrolled_total': enrollments.values('user_id').distinct().count(),
+        'enrolled_current': users.filter(is_active=True).count(),
+        'enrolled_total': users.count(),
         'verified_enrolled': certs.filter(mode='verified').count(),
         'honor_enrolled': certs.filter(mode='honor').count(),
         'audit_enrolled': certs.filter(mode='audit').count(),
