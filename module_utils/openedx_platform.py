@@ -31,6 +31,7 @@ import threading
 
 from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script
 
+from ansible.module_utils import openedx_host as _host
 from ansible.module_utils import openedx_secrets as _secrets
 
 __metaclass__ = type
@@ -38,8 +39,9 @@ __metaclass__ = type
 DEFAULT_PLATFORM_DIR = '/edx/app/edxapp/edx-platform'
 DEFAULT_PYTHON = '/edx/app/edxapp/venvs/edxapp/bin/python'
 DEFAULT_USER = 'edxapp'
-# Where modern releases (Ironwood and later) keep their YAML configuration.
-MODERN_CONFIG_DIR = '/edx/etc'
+# Where modern releases (Ironwood and later) keep their YAML configuration
+# on a native install, when the host's edxapp_env file does not say.
+MODERN_CONFIG_DIR = _host.DEFAULT_YAML_CONFIG_DIR
 SERVICES = ('lms', 'cms')
 STDERR_TAIL_LINES = 25
 
@@ -53,29 +55,47 @@ PLATFORM_ARGUMENT_SPEC = dict(
 )
 
 
-def _legacy_config_root(params):
-    return params.get('config_root') or os.path.dirname(
-        os.path.normpath(params.get('platform_dir') or DEFAULT_PLATFORM_DIR))
+def _host_facts(params):
+    """What ``openedx_host.detect`` (the rule the openedx_facts module and
+    the roles use) says of the platform of ``params``, or None when it
+    cannot tell. One rule: a module used alone passes the same settings
+    and environment to manage.py as a role that passes the facts."""
+    try:
+        facts, _warnings = _host.detect(
+            platform_dir=params.get('platform_dir') or DEFAULT_PLATFORM_DIR,
+            config_root=params.get('config_root'), yaml_config_dir=MODERN_CONFIG_DIR)
+    except _host.DetectionError:
+        return None
+    return facts
 
 
 def platform_settings(params):
-    """The settings name: given, else detected from the configuration files."""
+    """The settings name: given, else detected from the files on the host
+    (``production`` when nothing can be told, as on every release since
+    Ironwood)."""
     if params.get('settings'):
         return params['settings']
-    legacy_file = os.path.join(_legacy_config_root(params), 'lms.env.json')
-    modern_file = os.path.join(MODERN_CONFIG_DIR, 'lms.yml')
-    if os.path.exists(legacy_file) and not os.path.exists(modern_file):
-        return 'aws'
-    return 'production'
+    facts = _host_facts(params)
+    return facts['settings'] if facts else 'production'
 
 
 def platform_environment(params, service=None):
-    """Environment variables for ``manage.py``: derived, then ``environment``."""
+    """Environment variables for ``manage.py``: detected, then ``environment``.
+
+    Modern settings read the YAML files that ``LMS_CFG`` / ``STUDIO_CFG``
+    (``CMS_CFG`` from Nutmeg on) name: the detection takes them from the
+    host's ``edxapp_env`` file, else ``/edx/etc``. Legacy settings read
+    ``$CONFIG_ROOT``, passed when it was given.
+    """
     env = {}
+    facts = _host_facts(params)
     if platform_settings(params) != 'aws':
-        env['LMS_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'lms.yml')
-        env['STUDIO_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'studio.yml')
-        env['CMS_CFG'] = env['STUDIO_CFG']
+        if facts and facts['generation'] == 'modern':
+            env.update(facts['environment'])
+        else:
+            env['LMS_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'lms.yml')
+            env['STUDIO_CFG'] = os.path.join(MODERN_CONFIG_DIR, 'studio.yml')
+            env['CMS_CFG'] = env['STUDIO_CFG']
     if params.get('config_root'):
         env['CONFIG_ROOT'] = params['config_root']
     for key, value in (params.get('environment') or {}).items():

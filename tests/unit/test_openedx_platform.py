@@ -75,7 +75,15 @@ def test_settings_given_wins(host):
     assert op.platform_settings(params(host, settings="devstack")) == "devstack"
 
 
+def _envs(host, *names):
+    envs = host["platform"] / "lms" / "envs"
+    envs.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (envs / (name + ".py")).write_text("")
+
+
 def test_settings_legacy_when_env_json_and_no_yaml(host):
+    _envs(host, "aws")
     (host["edxapp"] / "lms.env.json").write_text("{}")
     assert op.platform_settings(params(host)) == "aws"
 
@@ -94,8 +102,51 @@ def test_settings_legacy_config_root(host, tmp_path):
     root = tmp_path / "cfg"
     root.mkdir()
     (root / "lms.env.json").write_text("{}")
+    # Ironwood kept both settings modules: only the JSON file tells.
+    _envs(host, "aws", "production")
     assert op.platform_settings(params(host)) == "production"
     assert op.platform_settings(params(host, config_root=str(root))) == "aws"
+
+
+def test_modern_host_laid_out_elsewhere_with_a_leftover_env_json(host, tmp_path):
+    """Issue 11/12: the modules took LMS_CFG from a fixed /edx/etc and called a
+    modern host with a leftover lms.env.json legacy; the roles (openedx_facts)
+    read the host's edxapp_env. Both now follow openedx_host.detect."""
+    _envs(host, "aws", "production")
+    (host["edxapp"] / "lms.env.json").write_text("{}")
+    conf = tmp_path / "srv" / "conf"
+    conf.mkdir(parents=True)
+    (conf / "lms.yml").write_text("FEATURES: {}\n")
+    (conf / "studio.yml").write_text("FEATURES: {}\n")
+    (host["edxapp"] / "edxapp_env").write_text(
+        "export LMS_CFG={0}/lms.yml\nexport STUDIO_CFG={0}/studio.yml\n".format(conf))
+    assert op.platform_settings(params(host)) == "production"
+    env = op.platform_environment(params(host))
+    assert env == {"LMS_CFG": str(conf / "lms.yml"), "STUDIO_CFG": str(conf / "studio.yml"),
+                   "CMS_CFG": str(conf / "studio.yml")}
+    argv = op.manage_argv(params(host), "lms", ["migrate"])
+    assert "--settings=production" in argv and "LMS_CFG={}/lms.yml".format(conf) in argv
+
+
+@pytest.mark.parametrize("layout", ["legacy", "modern", "modern-leftover-json", "custom-settings"])
+def test_modules_and_facts_agree(host, layout):
+    """platform_settings/environment give what openedx_facts reports, for every layout."""
+    from ansible.module_utils.openedx_host import detect
+    if layout == "legacy":
+        _envs(host, "aws")
+        (host["edxapp"] / "lms.env.json").write_text("{}")
+    else:
+        _envs(host, "production")
+        (host["etc"] / "lms.yml").write_text("")
+        if layout == "modern-leftover-json":
+            (host["edxapp"] / "lms.env.json").write_text("{}")
+        if layout == "custom-settings":
+            _envs(host, "production", "ourcorp")
+            (host["edxapp"] / "edxapp_env").write_text("export EDX_PLATFORM_SETTINGS=ourcorp\n")
+    facts, _ = detect(platform_dir=str(host["platform"]), yaml_config_dir=str(host["etc"]))
+    assert op.platform_settings(params(host)) == facts["settings"]
+    env = op.platform_environment(params(host))
+    assert {k: v for k, v in env.items() if k in facts["environment"]} == facts["environment"]
 
 
 def test_environment_modern_legacy_and_override(host):
