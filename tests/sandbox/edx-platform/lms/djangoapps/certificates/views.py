@@ -1,7 +1,7 @@
 """
 Certificate HTML view (lms/djangoapps/certificates/views/webview.py in
 edx-platform, reduced): renders certificates/valid.html with Mako, or
-certificates/invalid.html.
+certificates/invalid.html, through a lookup with edxmako's default filters.
 """
 import logging
 
@@ -24,11 +24,22 @@ User = get_user_model()
 _LOOKUP = None
 
 
+# The filters every `${...}` gets before the template's own, as edxmako's
+# add_lookup() (common/djangoapps/edxmako/paths.py) sets them on hawthorn,
+# lilac and maple alike: decode.utf8 only turns the value into text, it does
+# NOT escape HTML. Escaping comes from each template's own
+# `<%page expression_filter="h"/>`; a template without it (a theme override,
+# for instance) prints values raw, as on a real host.
+# See docs/research/certificate-template-escaping.md.
+EDXMAKO_DEFAULT_FILTERS = ["decode.utf8"]
+
+
 def mako_lookup():
     global _LOOKUP  # pylint: disable=global-statement
     if _LOOKUP is None:
         _LOOKUP = TemplateLookup(directories=settings.MAKO_TEMPLATE_DIRS, module_directory=settings.MAKO_MODULE_DIR,
-                                 input_encoding="utf-8", default_filters=["str", "h"])
+                                 input_encoding="utf-8", output_encoding="utf-8", encoding_errors="replace",
+                                 default_filters=list(EDXMAKO_DEFAULT_FILTERS))
     return _LOOKUP
 
 
