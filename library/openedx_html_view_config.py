@@ -22,10 +22,17 @@ description:
   - The comparison is semantic (parsed JSON, key order and spacing do not
     matter).
   - The configuration is checked before the platform is started. The
-    platform itself only checks the JSON syntax, but its certificate page
-    fails with a server error when the C(default) section lacks a key that
-    the installation guide lists as required; this module refuses such a
-    configuration and names the field.
+    platform itself only checks the JSON syntax. This module requires every
+    key of the C(default) section that the installation guide lists (on the
+    2015 releases the certificate page failed with a server error without
+    one; later releases show an empty or branding link instead), and refuses
+    values that could break the page or run as script on it, naming the
+    field, the value and the rule.
+  - Names and titles (and any key it does not know) are text of at most 200
+    characters without the markup characters C(< > " ' `) and without
+    control characters; URLs hold at most 2,000 characters and no user name
+    or password; CSS class fields hold class names. Some releases write these
+    values into the page without escaping them.
   - Reading, comparing and writing happen in ONE platform process
     (C(manage.py SERVICE --settings=S shell -c)).
 extends_documentation_fragment:
@@ -41,13 +48,15 @@ options:
         The C(company_*_url) keys and C(logo_url) must be absolute http(s)
         URLs; C(logo_src) is a path starting with C(/) or an absolute
         http(s) URL. Other keys, such as C(accomplishment_class_append) or
-        C(certificate_verify_url_prefix), are allowed.
+        C(certificate_verify_url_prefix), are allowed; a key whose name ends
+        in C(_url) or C(_src) follows the rule of C(logo_src), any other the
+        rule of text.
       - Every other top-level key is a section for one certificate mode and
         must be a course mode (C(audit), C(honor), C(verified),
         C(professional), C(no-id-professional), C(credit), C(masters),
         C(executive-education), C(paid-executive-education),
         C(unpaid-executive-education), C(paid-bootcamp), C(unpaid-bootcamp),
-        or the platform's seeded C(base) and C(distinguished)), or be listed
+        or C(base) and C(distinguished) of the installation guide's example), or be listed
         in I(allowed_extra_modes). Each mode section needs the strings
         C(certificate_type) and C(certificate_title); C(document_body_class_append)
         is optional.

@@ -78,8 +78,9 @@ MODE_KEYS_REQUIRED = ('certificate_type', 'certificate_title')
 MODE_KEYS_OPTIONAL = ('document_body_class_append',)
 
 # Course modes of edx-platform (course_modes.models.CourseMode, all releases
-# up to now), plus "base" and "distinguished", the two sections that the
-# platform's own data migration seeds into this configuration.
+# up to now), plus "base" and "distinguished", two sections of the
+# installation guide's example configuration. (The platform's own seed
+# migration, certificates 0002, holds only default, honor and verified.)
 KNOWN_MODES = (
     'audit',
     'honor',

@@ -195,6 +195,10 @@ BAD = [
     (lambda c: c.__setitem__("xseries", {"certificate_type": "x", "certificate_title": "x"}), "configuration.xseries"),
     (lambda c: c["verified"].pop("certificate_title"), "configuration.verified.certificate_title"),
     (lambda c: c["verified"].__setitem__("certificate_type", ["x"]), "configuration.verified.certificate_type"),
+    # Hostile values (issue 10): a module used alone refuses them too.
+    (lambda c: c["default"].__setitem__("platform_name", "<script>alert(1)</script>"), "configuration.default.platform_name"),
+    (lambda c: c["default"].__setitem__("logo_url", 'https://example.org/"onmouseover="x'), "configuration.default.logo_url"),
+    (lambda c: c["verified"].__setitem__("certificate_title", "T" * 201), "configuration.verified.certificate_title"),
 ]
 
 
