@@ -17,6 +17,10 @@ description:
     C(manage.py lms migrate --noinput --settings=S) does, with one platform
     process per service.
   - Reports exactly which migrations were pending and which were applied.
+    When a migration fails, the run fails naming it (I(failed_migration)),
+    and still reports the plan from before the run (I(pending)), what was
+    applied before the failure (I(applied), which stays applied), what is
+    left (I(remaining)), and C(changed=true) when anything was applied.
   - Starting the platform costs ten seconds or more on a real host. After a
     run that left nothing pending, the module stores a fingerprint of every
     migration file of the platform and of its virtualenv (path, size and
@@ -85,19 +89,47 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed:
-  description: Whether migrations were applied (in check mode, would be).
+  description: Whether migrations were applied (in check mode, would be), also by a run that then failed.
   returned: always
   type: bool
 pending:
-  description: Per service, the migrations (C(app.name)) that were pending before this run.
+  description:
+    - Per service, the migrations (C(app.name)) that were pending before this run, in the order
+      Django applies them.
+    - After a failure, only the services that were reached (they run in the order of I(services),
+      and the first failure stops the run).
   returned: always
   type: dict
   sample: {"lms": ["certificates.0002_data__certificatehtmlviewconfiguration_data"], "cms": []}
 applied:
-  description: Per service, the migrations that this run applied (empty in check mode).
+  description:
+    - Per service, the migrations that this run applied (empty in check mode).
+    - After a failure, those applied before it; they stay applied.
   returned: always
   type: dict
   sample: {"lms": ["certificates.0002_data__certificatehtmlviewconfiguration_data"], "cms": []}
+remaining:
+  description: Per service reached, the migrations still pending after the run (the failed one first).
+  returned: when the run failed with migrations left
+  type: dict
+  sample: {"lms": ["certificates.0003_certificategenerationcoursesetting"]}
+failed_migration:
+  description:
+    - The migration (C(app.name)) that failed, as C(migrate) printed it; null when C(migrate) failed
+      before it started one (a conflict in the migration graph, a failing system check).
+  returned: when a migration run failed
+  type: str
+  sample: certificates.0003_certificategenerationcoursesetting
+output_lines:
+  description: The last lines of C(migrate)'s output.
+  returned: when the run failed
+  type: list
+  elements: str
+traceback_lines:
+  description: The traceback of the failure inside the platform, secrets masked.
+  returned: when the run failed with an error inside the platform
+  type: list
+  elements: str
 platform_starts:
   description: How many platform processes this run started (0 when the fingerprint matched).
   returned: always
@@ -214,6 +246,14 @@ def write_state(module, path, state):
         return False
 
 
+def names_text(names, limit=10):
+    """'a.1, a.2' or 'a.1, ..., a.10 and 290 more (see remaining)': a fresh
+    database has hundreds of migrations; the full list is in the result."""
+    if len(names) <= limit:
+        return ', '.join(names)
+    return '%s and %d more (see remaining)' % (', '.join(names[:limit]), len(names) - limit)
+
+
 def main():
     argument_spec = dict(
         services=dict(type='list', elements='str', choices=['lms', 'cms'], default=['lms', 'cms']),
@@ -253,20 +293,46 @@ def main():
     for service in services:
         results = run_platform_ops(module, service, [{'op': 'migrate', 'apply': apply}])
         result['platform_starts'] += 1
+        outcome = results[0] if results else {}
+        # A failed migrate still says what it had done: the plan before the
+        # run, what got applied before the failure (it stays applied), and
+        # which migration failed. Reported as they are, with changed set by
+        # what was applied, so that nobody mistakes a half-run for no change.
+        if 'pending' in outcome:
+            result['pending'][service] = outcome.get('pending') or []
+            result['applied'][service] = outcome.get('applied') or []
+        result['changed'] = result['changed'] or any(result['applied'].values())
         failure = first_failure(results)
         if failure:
             secrets = secret_values(params)
-            result['msg'] = mask('migrations of %s failed: %s' % (service, failure.get('msg')), secrets)
+            failed_migration = failure.get('failed_migration')
+            result['failed_migration'] = failed_migration
+            if 'remaining' in failure:
+                result['remaining'] = dict((s, []) for s in result['pending'])
+                result['remaining'][service] = failure.get('remaining') or []
+            if failed_migration and failure.get('error'):
+                msg = 'migrations of %s failed at %s: %s; %d of the %d pending migrations were ' \
+                      'applied before it' % (service, failed_migration, failure['error'],
+                                             len(result['applied'][service]),
+                                             len(result['pending'][service]))
+            else:
+                msg = 'migrations of %s failed: %s' % (service, failure.get('msg'))
+            if result.get('remaining', {}).get(service):
+                msg += '; still pending: %s' % names_text(result['remaining'][service])
+            if result['changed']:
+                msg += ('. What applied lists stays applied: fix the cause and run again to '
+                        'apply the rest')
+            result['msg'] = mask(msg, secrets)
+            if failure.get('output'):
+                result['output_lines'] = mask(failure['output'].splitlines(), secrets)
             if failure.get('traceback'):
                 result['traceback_lines'] = mask(failure['traceback'].splitlines(), secrets)
             module.fail_json(**result)
-        outcome = results[0]
-        result['pending'][service] = outcome.get('pending', [])
-        result['applied'][service] = outcome.get('applied', [])
         if apply and outcome.get('remaining'):
-            result['changed'] = bool(result['applied'][service]) or result['changed']
+            result['remaining'] = dict((s, []) for s in result['pending'])
+            result['remaining'][service] = outcome['remaining']
             result['msg'] = ('migrate of %s left migrations pending: %s'
-                             % (service, ', '.join(outcome['remaining'])))
+                             % (service, names_text(outcome['remaining'])))
             result['output_lines'] = (outcome.get('output') or '').splitlines()
             module.fail_json(**result)
 

@@ -50,9 +50,12 @@ Adding ops (for example in ``module_utils/openedx_runner_certs.py``)
         decorator; the function is called with the op's arguments as
         keyword arguments (everything in the op dict except ``op``) and
         returns a dict. A name registered twice replaces the earlier op.
-    ``OpError(msg)``
+    ``OpError(msg, details=None, traceback_text=None)``
         raise it for an expected failure: the result is
-        ``{"failed": true, "msg": msg}`` without a traceback.
+        ``{"failed": true, "msg": msg}`` without a traceback, plus the keys
+        of ``details`` (what the op had done before it failed; ``migrate``
+        reports ``pending``, ``applied``, ``remaining``, ``failed_migration``
+        this way) and ``traceback`` when ``traceback_text`` is given.
     ``import_first(dotted, ...)``
         import the first dotted path that works (module or module
         attribute); the import path of platform apps moved between
@@ -96,7 +99,16 @@ _OPS = {}
 
 
 class OpError(Exception):
-    """An expected failure of an op: reported without a traceback."""
+    """An expected failure of an op: reported without a traceback.
+
+    ``details`` (a dict) goes into the failure result too, for what the op
+    had done before it failed; ``traceback_text`` is reported as
+    ``traceback`` (for an unexpected error the op caught itself)."""
+
+    def __init__(self, msg, details=None, traceback_text=None):
+        Exception.__init__(self, msg)
+        self.details = details or {}
+        self.traceback_text = traceback_text
 
 
 def register_op(name):
@@ -188,6 +200,23 @@ def _migration_plan(database):
             for migration, backwards in plan if not backwards]
 
 
+def _migration_lines(output):
+    """(names printed as applied, name printed last without its OK) from
+    migrate's output: "  Applying app.name... OK" per migration, the name
+    printed (and flushed) before the migration runs, " OK" after it (the
+    same format from Django 1.7 on)."""
+    import re
+    done = []
+    started = None
+    for match in re.finditer(r'Applying (\S+?)\.\.\.( OK)?', output):
+        if match.group(2):
+            done.append(match.group(1))
+            started = None
+        else:
+            started = match.group(1)
+    return done, started
+
+
 @register_op('migrate')
 def op_migrate(apply=False, database='default'):
     pending = _migration_plan(database)
@@ -195,12 +224,47 @@ def op_migrate(apply=False, database='default'):
               'output': ''}
     if not apply or not pending:
         return result
-    out, err = captured_call_command('migrate', interactive=False,
-                                     database=database, verbosity=1)
+    from django.core.management import call_command
+    if sys.version_info[0] == 2:
+        from StringIO import StringIO
+    else:
+        from io import StringIO
+    out, err = StringIO(), StringIO()
+    try:
+        call_command('migrate', interactive=False, database=database, verbosity=1,
+                     stdout=out, stderr=err)
+    except Exception as exc:
+        # migrate stops at the first migration that fails; the ones before
+        # it stay applied (each is recorded as it completes). Say which, from
+        # the database, and which migration failed, from its output. (On
+        # MySQL, which cannot roll DDL back, the failing one may be half
+        # applied; SQLite and PostgreSQL roll it back.)
+        trace = _tail(traceback.format_exc(), 30)
+        output = out.getvalue() + '\n' + err.getvalue()
+        printed_done, failing = _migration_lines(output)
+        try:
+            remaining = _migration_plan(database)
+        except Exception:
+            # The connection is unusable after the failure: trust the output.
+            remaining = [name for name in pending if name not in printed_done]
+        applied = [name for name in pending if name not in remaining]
+        error = '%s: %s' % (type(exc).__name__, _text(exc))
+        if failing is not None:
+            msg = ('migration %s failed: %s (%d of the %d pending migrations were applied '
+                   'before it)' % (failing, error, len(applied), len(pending)))
+        elif applied:
+            msg = 'migrate failed after applying %d of the %d pending migrations: %s' % (
+                len(applied), len(pending), error)
+        else:
+            msg = 'migrate failed before applying any of the %d pending migrations: %s' % (
+                len(pending), error)
+        raise OpError(msg, traceback_text=trace, details={
+            'pending': pending, 'applied': applied, 'remaining': remaining,
+            'failed_migration': failing, 'error': error, 'output': _tail(output)})
     remaining = _migration_plan(database)
     result['applied'] = [name for name in pending if name not in remaining]
     result['remaining'] = remaining
-    result['output'] = _tail(out + '\n' + err)
+    result['output'] = _tail(out.getvalue() + '\n' + err.getvalue())
     return result
 
 
@@ -317,7 +381,11 @@ def _run_ops(ops):
         try:
             result = func(**args)
         except OpError as exc:
-            results.append({'failed': True, 'op': name, 'msg': _text(exc)})
+            failure = dict(getattr(exc, 'details', None) or {})
+            failure.update({'failed': True, 'op': name, 'msg': _text(exc)})
+            if getattr(exc, 'traceback_text', None):
+                failure['traceback'] = exc.traceback_text
+            results.append(failure)
             break
         except Exception as exc:
             results.append({'failed': True, 'op': name,

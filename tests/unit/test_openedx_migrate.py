@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import openedx_migrate
-from test_openedx_runner import make_platform, platform_template  # noqa: F401
+from test_openedx_runner import add_failing_migration, db_rows, make_platform, platform_template  # noqa: F401
 
 ME = pwd.getpwuid(os.geteuid()).pw_name
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,6 +168,44 @@ def test_remaining_after_apply_fails(host, monkeypatch, ansible_module):
     assert result["failed"] is True and "left migrations pending: a.2" in result["msg"]
 
 
+def test_failure_midway_reports_plan_applied_and_the_failing_migration(host, monkeypatch, ansible_module):
+    # lms applies one migration; cms then fails at its second of three.
+    def platform(module, service, ops, extra_sources=()):
+        if service == "lms":
+            return [{"op": "migrate", "pending": ["a.1"], "applied": ["a.1"], "remaining": []}]
+        return [{"failed": True, "op": "migrate",
+                 "msg": "migration b.2 failed: RuntimeError: boom (1 of the 3 pending migrations were "
+                        "applied before it)",
+                 "traceback": "Traceback\n  ...\nRuntimeError: boom",
+                 "pending": ["b.1", "b.2", "b.3"], "applied": ["b.1"], "remaining": ["b.2", "b.3"],
+                 "failed_migration": "b.2", "error": "RuntimeError: boom", "output": "Applying b.1... OK\n  Applying b.2..."}]
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", platform)
+    result = ansible_module("openedx_migrate", args(host))
+    assert result["failed"] is True and result["changed"] is True
+    assert result["pending"] == {"lms": ["a.1"], "cms": ["b.1", "b.2", "b.3"]}
+    assert result["applied"] == {"lms": ["a.1"], "cms": ["b.1"]}
+    assert result["remaining"] == {"lms": [], "cms": ["b.2", "b.3"]}
+    assert result["failed_migration"] == "b.2"
+    assert result["msg"].startswith("migrations of cms failed at b.2: RuntimeError: boom; 1 of the 3 "
+                                    "pending migrations were applied before it; still pending: b.2, b.3. ")
+    assert result["output_lines"][-1] == "  Applying b.2..."
+    assert result["traceback_lines"][-1] == "RuntimeError: boom"
+    assert not host["state"].exists(), "no fingerprint after a failure"
+
+
+def test_failure_before_anything_was_applied_is_not_a_change(host, monkeypatch, ansible_module):
+    def platform(module, service, ops, extra_sources=()):
+        return [{"failed": True, "op": "migrate", "msg": "migrate failed before applying any migration: "
+                 "CommandError: Conflicting migrations detected", "pending": ["a.1"], "applied": [],
+                 "remaining": ["a.1"], "failed_migration": None, "output": ""}]
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", platform)
+    result = ansible_module("openedx_migrate", args(host))
+    assert result["failed"] is True and result["changed"] is False
+    assert result["pending"] == {"lms": ["a.1"]} and result["applied"] == {"lms": []}
+    assert result["failed_migration"] is None
+    assert "Conflicting migrations detected" in result["msg"]
+
+
 def test_unwritable_state_dir_is_a_warning(host, monkeypatch, ansible_module, tmp_path, warned):
     fake = FakePlatform({"lms": [], "cms": []})
     monkeypatch.setattr(openedx_migrate, "run_platform_ops", fake)
@@ -194,6 +232,26 @@ def test_real_platform(make_platform, ansible_module, tmp_path):  # noqa: F811
     assert done["platform_starts"] == 2
     again = ansible_module("openedx_migrate", real)
     assert again["changed"] is False and again["platform_starts"] == 0
+
+
+def test_real_platform_failing_midway(make_platform, ansible_module, tmp_path):  # noqa: F811
+    platform = make_platform(migrated=False)
+    boom = add_failing_migration(platform)
+    real = dict(platform_dir=str(platform), python=sys.executable, settings="test", user=ME,
+                state_dir=str(tmp_path / "state"))
+    plan = ansible_module("openedx_migrate", real, check_mode=True)["pending"]["lms"]
+    result = ansible_module("openedx_migrate", real)
+    assert result["failed"] is True
+    assert result["changed"] is True, "migrations were applied before the failure"
+    assert result["pending"] == {"lms": plan}
+    assert result["applied"] == {"lms": plan[:-1]} and "certificates.0002_seed" in result["applied"]["lms"]
+    assert result["remaining"] == {"lms": [boom]}
+    assert result["failed_migration"] == boom
+    assert result["msg"].startswith("migrations of lms failed at %s: " % boom)
+    assert "RuntimeError: boom" in result["msg"]
+    assert result["platform_starts"] == 1, "cms is not tried after lms failed"
+    assert len(db_rows(platform)) == 1
+    assert not (tmp_path / "state").exists()
 
 
 def test_ansible_doc_renders():

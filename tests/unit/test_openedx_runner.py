@@ -290,6 +290,58 @@ def test_migrate_fresh_database(make_platform):
     assert sorted(result["applied"]) == sorted(result["pending"])
 
 
+BOOM_MIGRATION = '''
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    raise RuntimeError("boom: the column is too small for the data")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("certificates", "0002_seed")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+'''
+
+
+def add_failing_migration(platform):
+    """certificates.0003_boom: fails after everything else of a fresh
+    database (auth, contenttypes, config_models, certificates 0001-0002)
+    could be applied."""
+    _write(platform / "certificates" / "migrations" / "0003_boom.py", BOOM_MIGRATION)
+    return "certificates.0003_boom"
+
+
+def test_migrate_failing_midway_reports_what_was_applied(make_platform):
+    platform = make_platform(migrated=False)
+    boom = add_failing_migration(platform)
+    plan = run_ops(platform, [{"op": "migrate", "apply": False}])[0]["pending"]
+    assert plan[-1] == boom and len(plan) > 10
+    results = run_ops(platform, [{"op": "migrate", "apply": True}, {"op": "platform_info"}])
+    assert len(results) == 1, "a failed migrate stops the later ops"
+    failed = results[0]
+    assert failed["failed"] is True and failed["op"] == "migrate"
+    assert failed["failed_migration"] == boom
+    assert "migration %s failed" % boom in failed["msg"] and "RuntimeError: boom" in failed["msg"]
+    assert "%d of the %d pending migrations were applied before it" % (len(plan) - 1, len(plan)) \
+        in failed["msg"]
+    assert failed["pending"] == plan, "the plan as it was before the run"
+    assert failed["applied"] == plan[:-1] and failed["remaining"] == [boom]
+    assert "RuntimeError: boom" in failed["traceback"]
+    assert "Applying %s..." % boom in failed["output"]
+    assert len(db_rows(platform)) == 1, "what was applied stays applied (the seed row)"
+
+
+def test_migrate_failing_before_any_migration_names_none(make_platform):
+    platform = make_platform(migrated="partial")
+    # Two leaf migrations of one app: migrate refuses before applying anything.
+    _write(platform / "certificates" / "migrations" / "0002_other.py", SEED_MIGRATION)
+    failed = run_ops(platform, [{"op": "migrate", "apply": True}])[0]
+    assert failed["failed"] is True and failed["failed_migration"] is None
+    assert "Conflicting migrations" in failed["msg"]
+    assert failed["applied"] == [] and failed["remaining"] == failed["pending"]
+
+
 def test_html_view_config_before_its_table_exists(make_platform):
     # A check run on a host whose certificates migrations are pending: the
     # op says the table is missing; a real run fails on it (it migrates first).
