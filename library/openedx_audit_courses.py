@@ -22,6 +22,11 @@ description:
   - "With I(cutoff_date), checks the operator's date instead: it must be a real C(YYYY-MM-DD) date
     (checked before the platform is started), and a date on or before the end date of a running audit
     course is refused, naming those courses and their end dates, unless I(force=true)."
+  - "On a release without the setting (Maple and later, told from the files by the rule of
+    M(openedx_facts), its C(audit_cert_cutoff_supported)), there is nothing to propose: the module
+    refuses without starting the platform, saying so (C(audit_cert_cutoff_supported=false),
+    C(refused=true), no C(cutoff)); a I(cutoff_date) would be ignored by the platform and is refused
+    too. C(playbooks/audit_cutoff.yml) stops before calling the module there."
   - The module only reads; it never changes the platform or its configuration (set the date with
     M(openedx_env_config), see C(playbooks/audit_cutoff.yml)).
 options:
@@ -57,9 +62,8 @@ notes:
     is hit by a cutoff of 2031-06-30 or earlier; 2031-07-01 is the proposal."
   - A running course with an audit track and no end date blocks the proposal; a date is then only
     accepted with I(force=true).
-  - "C(current_cutoff) is what the platform process read from its configuration at start. Maple and
-    later do not read C(AUDIT_CERT_CUTOFF_DATE); check C(audit_cert_cutoff_supported) of
-    M(openedx_facts) first."
+  - "C(current_cutoff) is what the platform process read from its configuration at start (on
+    releases up to Lilac, the only ones where the module starts it)."
 seealso:
   - module: openedx_facts
   - module: openedx_env_config
@@ -82,18 +86,36 @@ EXAMPLES = r'''
     cutoff_date: "2031-01-15"
   become: true
 
-- name: Set the checked date in the LMS config
+- name: On a fleet that mixes releases, read the answer without failing on Maple and later
+  openedx_audit_courses:
+    fail_on_refusal: false
+  become: true
+  register: audit
+
+- name: Set the checked date in the LMS config (releases that have the setting)
   openedx_env_config:
     path: "{{ openedx.config_files.lms }}"
     settings:
       AUDIT_CERT_CUTOFF_DATE: "{{ audit.cutoff }}"
+  when: not audit.refused
   become: true
 '''
 
 RETURN = r'''
+audit_cert_cutoff_supported:
+  description:
+    - Whether this release reads C(AUDIT_CERT_CUTOFF_DATE) (up to Lilac), as M(openedx_facts) tells it
+      from the files; null when the files do not tell what the host runs.
+  returned: success and refusals
+  type: bool
+release_line:
+  description: C(RELEASE_LINE) of the platform, null when it has none or the files do not tell.
+  returned: success and refusals
+  type: str
+  sample: hawthorn
 courses:
   description: The running courses with an audit track, furthest end first.
-  returned: success
+  returned: when the platform was read (releases that have the setting)
   type: list
   elements: dict
   contains:
@@ -120,18 +142,24 @@ courses:
        end_date: "2031-06-30", audit_learners: 1500, audit_learners_total: 1500}
 table:
   description: The finding as text lines (course, end date, audit learners).
-  returned: success
+  returned: when the platform was read
   type: list
   elements: str
 furthest_end:
   description: The furthest end date among the courses (C(YYYY-MM-DD)), null when none has one.
-  returned: success
+  returned: when the platform was read
   type: str
   sample: "2031-06-30"
+open_ended:
+  description: The running courses with an audit track and no end date (they block the proposal).
+  returned: when the platform was read
+  type: list
+  elements: str
 proposed:
   description:
     - The proposed cutoff, the day after I(furthest_end); today (the platform's UTC date) when no running
-      course offers an audit track; null when one of them has no end date.
+      course offers an audit track; null when one of them has no end date, or when the release has no
+      such setting.
   returned: success
   type: str
   sample: "2031-07-01"
@@ -142,15 +170,17 @@ cutoff:
   sample: "2031-07-01"
 source:
   description: Where C(cutoff) comes from, C(requested) or C(proposed).
-  returned: success
+  returned: when the platform was read
   type: str
 affected:
   description: The courses whose audit learners lose certificates before their course ends with C(cutoff).
-  returned: success
+  returned: when the platform was read
   type: list
   elements: dict
 refused:
-  description: Whether the date is refused (only returned as success with I(fail_on_refusal=false)).
+  description:
+    - Whether the date is refused, or there is none to propose (a running audit course without an end
+      date, or a release without the setting). Only returned as success with I(fail_on_refusal=false).
   returned: success
   type: bool
 forced:
@@ -159,18 +189,18 @@ forced:
   type: bool
 current_cutoff:
   description: C(AUDIT_CERT_CUTOFF_DATE) as the platform read it at start (ISO 8601), null when unset.
-  returned: success
+  returned: when the platform was read
   type: str
 today:
   description: The platform's UTC date.
-  returned: success
+  returned: when the platform was read
   type: str
 ended_audit_courses:
   description: How many courses with an audit track have ended (not listed).
-  returned: success
+  returned: when the platform was read
   type: int
 platform_starts:
-  description: Platform processes started (0 when the date was malformed, else 1).
+  description: Platform processes started (0 when the date was malformed or the release has no such setting, else 1).
   returned: always
   type: int
 msg:
@@ -180,6 +210,7 @@ msg:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils import openedx_host as host
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_audit_cutoff import (
     CutoffError,
@@ -188,6 +219,20 @@ from ansible.module_utils.openedx_audit_cutoff import (
     plan_cutoff,
 )
 from ansible.module_utils.openedx_runner_audit import AUDIT_SOURCE
+
+
+def cutoff_support(params):
+    """(supported, release_line, source): openedx_facts'
+    audit_cert_cutoff_supported for this platform and how it was decided;
+    supported is None when the files do not tell what the host runs (the
+    platform process is started as before, and says what is wrong)."""
+    try:
+        facts, _warnings = host.detect(platform_dir=params['platform_dir'],
+                                       config_root=params.get('config_root'))
+    except host.DetectionError:
+        return None, None, None
+    return (facts['audit_cert_cutoff_supported'], facts['release_line'],
+            facts['audit_cert_cutoff_source'])
 
 
 def main():
@@ -207,6 +252,27 @@ def main():
             parse_cutoff_date(requested)
         except CutoffError as exc:
             module.fail_json(msg='%s; nothing was started or changed' % exc, platform_starts=0)
+
+    # Whether this release still reads the setting, by the rule of
+    # openedx_facts (its audit_cert_cutoff_supported): from the files, before
+    # the platform is started, since the database cannot change the answer.
+    supported, release_line, source = cutoff_support(params)
+    if supported is False:
+        if source == 'release_line':
+            why = 'runs %s, which no longer has AUDIT_CERT_CUTOFF_DATE' % release_line
+        else:
+            why = ('runs %s, whose lms/envs/common.py does not define AUDIT_CERT_CUTOFF_DATE'
+                   % (release_line or 'a release without RELEASE_LINE'))
+        gone = ('%s %s (removed in Maple): audit-track learners get no certificate at all on this '
+                'release, so there is no cutoff to propose or set' % (params['platform_dir'], why))
+        if requested is not None:
+            gone += '; cutoff_date %s would be ignored by the platform' % requested
+        result = dict(changed=False, refused=True, forced=False, proposed=None, cutoff=None,
+                      audit_cert_cutoff_supported=False, release_line=release_line, platform_starts=0,
+                      msg=gone + '. Nothing was started or changed.')
+        if params['fail_on_refusal']:
+            module.fail_json(**result)
+        module.exit_json(**result)
 
     results = platform.run_platform_ops(module, 'lms', [{'op': 'audit_courses'}],
                                         extra_sources=[AUDIT_SOURCE])
@@ -238,6 +304,8 @@ def main():
         current_cutoff=finding.get('current_cutoff'),
         today=finding.get('today'),
         ended_audit_courses=finding.get('ended_audit_courses', 0),
+        audit_cert_cutoff_supported=supported,
+        release_line=release_line,
         platform_starts=1,
         msg=plan['msg'],
     )

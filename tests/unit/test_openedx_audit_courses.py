@@ -92,6 +92,70 @@ def test_module_bad_date_starts_nothing(ansible_module, fake_platform):
     assert fake_platform == []
 
 
+def platform_dir(tmp_path, release_line, common=""):
+    """A platform tree as openedx_facts reads it: manage.py, the release
+    marker, lms/envs/common.py and the settings module of its generation."""
+    root = tmp_path / ("edx-platform-%s" % release_line.replace("/", "-"))
+    (root / "openedx" / "core").mkdir(parents=True)
+    (root / "lms" / "envs").mkdir(parents=True)
+    (root / "manage.py").write_text("")
+    (root / "openedx" / "core" / "release.py").write_text('RELEASE_LINE = "%s"\n' % release_line)
+    (root / "lms" / "envs" / "common.py").write_text(common)
+    settings = "aws.py" if release_line == "hawthorn" else "production.py"
+    (root / "lms" / "envs" / settings).write_text("")
+    return str(root)
+
+
+@pytest.mark.parametrize("release_line", ["maple", "open-release/nutmeg.2"])
+def test_module_refuses_to_propose_where_the_setting_is_gone(ansible_module, fake_platform, tmp_path,
+                                                              release_line):
+    result = ansible_module("openedx_audit_courses", {"platform_dir": platform_dir(tmp_path, release_line)})
+    assert result["failed"] is True and result["refused"] is True
+    assert result["audit_cert_cutoff_supported"] is False and result["release_line"] == release_line
+    assert result["proposed"] is None and result["cutoff"] is None
+    assert "no longer has AUDIT_CERT_CUTOFF_DATE (removed in Maple)" in result["msg"]
+    assert "audit-track learners get no certificate at all" in result["msg"]
+    assert result["platform_starts"] == 0 and fake_platform == [], "the database cannot change the answer"
+
+
+def test_module_on_a_release_without_the_setting_can_answer_without_failing(ansible_module, fake_platform,
+                                                                             tmp_path):
+    # What a playbook over a fleet that mixes releases wants (as
+    # playbooks/audit_cutoff.yml does on Maple: a message, nothing changed, exit 0).
+    result = ansible_module("openedx_audit_courses", {"platform_dir": platform_dir(tmp_path, "maple"),
+                                                      "fail_on_refusal": False})
+    assert not result.get("failed") and result["changed"] is False
+    assert result["refused"] is True and result["audit_cert_cutoff_supported"] is False
+    assert result["cutoff"] is None and fake_platform == []
+
+
+def test_module_refuses_a_date_that_the_release_would_ignore(ansible_module, fake_platform, tmp_path):
+    result = ansible_module("openedx_audit_courses", {"platform_dir": platform_dir(tmp_path, "maple"),
+                                                      "cutoff_date": "2032-01-01", "force": True})
+    assert result["failed"] is True and result["refused"] is True and result["cutoff"] is None
+    assert "cutoff_date 2032-01-01 would be ignored" in result["msg"]
+    assert fake_platform == []
+
+
+@pytest.mark.parametrize("release_line,common", [
+    ("hawthorn", ""), ("lilac", ""),
+    # A release line the toolkit does not know (master): the setting's
+    # default in lms/envs/common.py decides, as in openedx_facts.
+    ("master", "AUDIT_CERT_CUTOFF_DATE = None\n"),
+])
+def test_module_proposes_where_the_setting_exists(ansible_module, fake_platform, tmp_path, release_line, common):
+    result = ansible_module("openedx_audit_courses", {"platform_dir": platform_dir(tmp_path, release_line, common)})
+    assert not result.get("failed"), result
+    assert result["audit_cert_cutoff_supported"] is True and result["proposed"] == "2031-07-01"
+    assert result["platform_starts"] == 1
+
+
+def test_module_on_master_without_the_setting(ansible_module, fake_platform, tmp_path):
+    result = ansible_module("openedx_audit_courses", {"platform_dir": platform_dir(tmp_path, "master")})
+    assert result["failed"] is True and result["audit_cert_cutoff_supported"] is False
+    assert fake_platform == []
+
+
 # ------------------------------------------------------------ the op, for real
 
 def test_audit_source_is_ascii_and_compiles():
