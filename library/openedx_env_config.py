@@ -17,24 +17,44 @@ description:
     Hawthorn and earlier (C(/edx/app/edxapp/lms.env.json), C(cms.env.json), the C(*.auth.json) files)
     and on the YAML files of Ironwood and later (C(/edx/etc/lms.yml), C(/edx/etc/studio.yml)).
   - Every other key, the key order, the indentation and the trailing newline (or its absence) are kept.
-  - JSON files are re-serialised with the indentation, separators, C(ensure_ascii) behaviour and key
-    sorting detected from the file. When the file's layout is not one that Python's C(json.dumps)
-    reproduces exactly, the module warns that untouched lines may be re-formatted.
+  - JSON files are edited as text, like YAML files, so untouched lines stay byte for byte whatever their
+    spacing or number format. The value of an existing key is replaced where it is; a new key goes after
+    the last member of its object (or at its sorted place, see the notes) with the separators and
+    indentation the object already uses; missing parent objects are created; a removed key takes one comma
+    with it. New lists and dicts are written as C(json.dumps) writes them with the file's indentation step
+    (on one line inside objects that are written on one line), with C(\uXXXX) escapes unless the file holds
+    raw non-ASCII characters. Only if the in-place edit is impossible is the whole file re-serialised, with
+    the layout detected from it, and the module then warns that lines other than the changed keys may
+    differ.
   - YAML files are edited as text, never re-dumped, so comments, blank lines, quoting and key order
     survive. The value of an existing key is replaced on its line (an inline comment stays); a
     missing key is inserted after the last child of its parent mapping, at the column of its
     siblings; missing parent mappings are created as blocks, indented with the file's own step.
-    Lists and dicts are written in flow style, on one line in brackets and braces. The edited text is parsed again
-    and must give exactly the intended data, otherwise the module fails and the file is left as it was.
+    Lists and dicts are written in flow style, on one line in brackets and braces.
+  - The edited text (JSON or YAML) is parsed again and its fully expanded data (YAML aliases followed) must
+    equal the intended data key for key; if any other key changed, or a changed key did not come out as
+    intended, the module fails, names those keys, and leaves the file as it was.
   - The file is locked (C(flock)) while it is read, changed and replaced, so concurrent runs on the
     same host do not lose each other's changes. It is written through a temporary file in the same
     directory that is renamed over it; owner, group and mode of the file are kept unless
     O(owner), O(group) or O(mode) say otherwise.
+  - The temporary file is named C(.NAME.XXXXXXXX.tmp) (mode 0600, a full copy of the config). It is removed
+    when the write fails and when the run gets C(SIGTERM) or C(SIGHUP). One left by a run that was killed
+    otherwise is removed by the next run on that file, which holds the lock, so no run in progress owns it.
+    Only regular files whose name matches that pattern exactly are removed; this counts as a change and
+    is reported with a warning and in RV(removed_temp_files). In check mode they are only reported.
+  - When the file cannot be written, the error names it and says why in words, for example
+    C(Read-only file system), C(Operation not permitted) (an immutable file, C(chattr +i)) or
+    C(Device or resource busy) (a file bind-mounted into a container, which cannot be replaced by a
+    rename; O(unsafe_writes=true) writes it in place instead).
   - A symbolic link is resolved (C(os.path.realpath)) and its target is edited; the link stays.
   - Values under keys that look secret (any dotted-key component containing C(PASSWORD), C(PASSWD),
     C(SECRET), C(KEY), C(TOKEN) or C(CREDENTIAL), case-insensitive, for example C(AWS_ACCESS_KEY_ID) or
     C(DATABASES.default.PASSWORD)) are never shown, not in the diff, the return values or error
     messages; they appear as C(********).
+  - The user name and password of a URL (C(scheme://user:password@host/...)) are masked the same way
+    under any key, for example C(amqp://********@rabbit:5672/) for C(CELERY_BROKER_URL). When only
+    the masked part of a value changed, the diff shows the masked value followed by C((changed)).
   - Editing C(lms.env.json) on Ironwood or later changes nothing the platform reads; use
     M(openedx_facts) to find which files a host reads.
 version_added: "1.0.0"
@@ -103,7 +123,10 @@ notes:
   - "Flow-style mappings (C(FEATURES: {A: true})) are not extended: the value of a key they already hold
     can be replaced, but adding or removing keys there fails with an explanation. An empty C({}) is
     turned into a block mapping."
-  - YAML anchors and aliases are left alone; setting a key whose value is an alias fails.
+  - YAML anchors and aliases are left alone. Setting a key whose value is an alias fails, and so does any
+    change that would also reach other keys through an anchor (setting, adding or removing a key inside an
+    anchored value that aliases or C(<<) merge keys use, or replacing or removing a value that holds
+    such an anchor); the error names the aliases. Keys next to anchored values are edited as usual.
   - JSON files whose objects all have sorted keys get new keys in sorted position (as C(to_nice_json)
     writes them); otherwise new keys go last in their object. In YAML new keys always go last in
     their mapping.
@@ -147,7 +170,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether a value changed (or would change, in check mode), or file attributes changed.
+  description: Whether a value changed (or would change, in check mode), file attributes changed, or
+    temporary files of an interrupted run were removed.
   returned: always
   type: bool
   sample: true
@@ -172,6 +196,13 @@ changed_keys:
   type: list
   elements: str
   sample: [FEATURES.CERTIFICATES_HTML_VIEW]
+removed_temp_files:
+  description: Temporary files left by an interrupted run beside the file (C(.NAME.XXXXXXXX.tmp)) that this
+    run removed, or in check mode would remove.
+  returned: success
+  type: list
+  elements: str
+  sample: [/edx/etc/.lms.yml.k2j4_x9q.tmp]
 backup_file:
   description: Name of the backup file, when O(backup=true) and the file changed.
   returned: changed and O(backup=true)
@@ -179,7 +210,7 @@ backup_file:
   sample: /edx/etc/lms.yml.2417.2024-05-01@10:11:12~
 diff:
   description: "With C(--diff), the changed keys only, one C(key: value) line each (values as JSON,
-    secret ones as C(********))."
+    secret ones and the user and password of URLs as C(********))."
   returned: diff mode
   type: dict
   sample:
@@ -200,7 +231,9 @@ from ansible.module_utils.openedx_config_file import (
     locked_file,
     plan_edit,
     read_fd,
+    remove_stale_temp_files,
     resolve_path,
+    stale_temp_files,
     write_atomically,
 )
 from ansible.module_utils.openedx_secrets import mask_settings, scrub, secret_strings
@@ -242,7 +275,7 @@ def main():
     def fail(msg, **kwargs):
         module.fail_json(msg=scrub(msg, secrets), path=path, **kwargs)
 
-    result = dict(changed=False, path=path, changed_keys=[])
+    result = dict(changed=False, path=path, changed_keys=[], removed_temp_files=[])
     try:
         real = resolve_path(path)
         fmt_hint = detect_format(real, params["format"])
@@ -250,6 +283,21 @@ def main():
             module.fail_json(msg=missing_required_lib("PyYAML") + " (needed to edit the YAML file %s)" % path,
                              exception=str(YAML_IMPORT_ERROR), path=path)
         with locked_file(real, exclusive=not module.check_mode, timeout=params["lock_timeout"]) as fd:
+            # Holding the lock, no run of ours is between creating its temp
+            # file and renaming it: any such file here is from a run that was
+            # killed, a copy of the config with its secrets. (In check mode
+            # the lock is shared, which keeps writers out just as well.)
+            if module.check_mode:
+                stale, failed = stale_temp_files(real), []
+            else:
+                stale, failed = remove_stale_temp_files(real)
+            if stale:
+                module.warn("%s temporary file(s) left by an interrupted run beside %s: %s"
+                            % ("would remove" if module.check_mode else "removed", path, ", ".join(stale)))
+                result.update(removed_temp_files=stale, changed=True)
+            for name, reason in failed:
+                module.warn("cannot remove %s, a temporary file left by an interrupted run (it holds a copy of "
+                            "the config): %s" % (name, reason))
             raw = read_fd(fd)
             text, restore = decode_text(raw, path)
             fmt = detect_format(real, params["format"], text)
@@ -259,13 +307,15 @@ def main():
             plan = plan_edit(text, fmt, settings, params["remove"], label=path)
             for warning in plan.warnings:
                 module.warn(scrub(warning, secrets))
-            result.update(real_path=real, format=fmt, changed_keys=plan.changed_keys, changed=plan.changed)
+            result.update(real_path=real, format=fmt, changed_keys=plan.changed_keys,
+                          changed=plan.changed or result["changed"])
             if plan.changed and module._diff:
                 before, after = diff_texts(plan.changes)
                 result["diff"] = dict(before=scrub(before, secrets), after=scrub(after, secrets),
                                       before_header=path, after_header=path)
             if plan.changed and not module.check_mode:
-                backup_file = write_atomically(module, real, restore(plan.new_text), backup=params["backup"])
+                backup_file = write_atomically(module, real, restore(plan.new_text), backup=params["backup"],
+                                               label=path)
                 if backup_file:
                     result["backup_file"] = backup_file
     except ConfigFileError as exc:

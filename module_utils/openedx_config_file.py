@@ -16,11 +16,22 @@ works on text and plain data; the module (AnsibleModule) is only needed for
   removals, return the new text, the list of changes and warnings. The
   new text is verified by parsing it again; on any mismatch it raises and
   the caller leaves the file alone.
-- ``JSON``: parsed, changed, dumped again with the layout (indent,
-  separators, ensure_ascii, sorted keys) detected from the original text.
+- ``JSON``: edited as TEXT (``openedx_json_text.JsonTextEditor``), so that
+  untouched lines stay byte for byte whatever their spacing; only when that
+  is impossible is the file dumped again as a whole, with the layout
+  (indent, separators, ensure_ascii, sorted keys) detected from the
+  original text, and a warning saying so.
 - ``YAML``: edited as TEXT, never dumped, so comments, blank lines, quoting
-  and key order survive; see ``YamlTextEditor``.
+  and key order survive; see ``YamlTextEditor``. A change that would also
+  reach other keys through a YAML anchor (``&name`` / ``*name`` / ``<<``)
+  is refused.
+- Both: the edited text is parsed again and its fully expanded data (aliases
+  followed) must equal the intended data, key for key; any other key that
+  changed makes the edit fail and the file stays as it was.
 - ``locked_file``: the lock that serialises concurrent edits of one file.
+- ``write_atomically``: temp file + rename; errors say why in words
+  (``write_error``); ``remove_stale_temp_files`` clears the temp files an
+  interrupted run left (call it holding the exclusive lock).
 
 No message raised from here ever contains a config VALUE: only file names,
 key names, line/column numbers and type names. Values are for the diff,
@@ -38,8 +49,10 @@ import fcntl
 import json
 import math
 import os
+import random
 import re
-import tempfile
+import signal
+import stat
 import time
 from contextlib import contextmanager
 
@@ -55,6 +68,7 @@ except ImportError as exc:  # pragma: no cover - depends on the managed host
     HAS_YAML = False
     YAML_IMPORT_ERROR = exc
 
+from ansible.module_utils.openedx_json_text import JsonTextEditor, JsonTextError
 from ansible.module_utils.openedx_secrets import MASK, is_secret_key, mask_value
 
 
@@ -201,6 +215,33 @@ def _apply_remove(data, parts):
     return False
 
 
+def expanded_copy(value, label="the file", _path=(), _active=None):
+    """A copy of ``value`` where no dict or list is shared.
+
+    ``yaml.safe_load`` gives the SAME object for an anchor and each of its
+    aliases (and ``copy.deepcopy`` keeps that sharing), so a change applied
+    to the intended data at ``FEATURES.X`` would silently appear at every
+    alias too, and the read-back check would agree with an edit that
+    changed keys nobody asked for. This copy is the fully expanded data,
+    in which each key is its own. A recursive alias (a value containing
+    itself) cannot be expanded: refused.
+    """
+    if not isinstance(value, (dict, list)):
+        return copy.deepcopy(value)
+    active = set() if _active is None else _active
+    if id(value) in active:
+        raise ConfigFileError(
+            "%s holds a recursive YAML alias (a value that contains itself, at %s); this module does not edit "
+            "such files" % (label, join_key([str(p) for p in _path]) or "the top level"))
+    active.add(id(value))
+    try:
+        if isinstance(value, dict):
+            return dict((k, expanded_copy(v, label, _path + (k,), active)) for k, v in value.items())
+        return [expanded_copy(v, label, _path + (i,), active) for i, v in enumerate(value)]
+    finally:
+        active.discard(id(value))
+
+
 # --------------------------------------------------------------------------
 # reading, locking, writing
 
@@ -324,24 +365,186 @@ def read_fd(fd):
     return b"".join(chunks)
 
 
-def write_atomically(module, path, data, backup=False):
+# Our temp files are ".NAME.XXXXXXXX.tmp" beside NAME: 8 characters of this
+# alphabet, the names tempfile.mkstemp(prefix=".NAME.", suffix=".tmp") made
+# in earlier versions (so their leftovers are recognised too). We make the
+# names ourselves so that the writer and the cleaner cannot disagree about
+# the pattern if a Python release changes mkstemp's naming.
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TEMP_RANDOM_LEN = 8
+
+
+def temp_name_pattern(path):
+    """Regex matching exactly the names of our temp files for ``path``."""
+    return re.compile(r"\A\.%s\.[%s]{%d}\.tmp\Z"
+                      % (re.escape(os.path.basename(path)), re.escape(_TEMP_CHARS), _TEMP_RANDOM_LEN))
+
+
+def make_temp_file(path):
+    """Create our temp file for ``path`` in its directory: (fd, name), mode 0600."""
+    directory = os.path.dirname(path) or "."
+    rng = random.SystemRandom()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        token = "".join(rng.choice(_TEMP_CHARS) for _i in range(_TEMP_RANDOM_LEN))
+        name = os.path.join(directory, ".%s.%s.tmp" % (os.path.basename(path), token))
+        try:
+            return os.open(name, flags, 0o600), name
+        except OSError as exc:
+            if exc.errno != errno.EEXIST:
+                raise
+    raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), directory)  # pragma: no cover
+
+
+def stale_temp_files(path):
+    """Our temp files beside ``path`` (see ``temp_name_pattern``): regular
+    files with one link only, so that nothing else that happens to match is
+    touched. They are stale only while the caller holds the lock on
+    ``path``: a run of ours keeps its exclusive lock from before it creates
+    its temp file until after that file is renamed or removed."""
+    directory = os.path.dirname(path) or "."
+    pattern = temp_name_pattern(path)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    found = []
+    for name in sorted(names):
+        if not pattern.match(name):
+            continue
+        full = os.path.join(directory, name)
+        try:
+            info = os.lstat(full)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+            found.append(full)
+    return found
+
+
+def remove_stale_temp_files(path):
+    """Remove the temp files that interrupted runs left beside ``path`` (each
+    a full copy of the config, secrets included). Call it holding the
+    EXCLUSIVE lock of ``locked_file(path)``. Returns (removed, [(name,
+    reason)] not removed)."""
+    removed, failed = [], []
+    for name in stale_temp_files(path):
+        try:
+            os.unlink(name)
+            removed.append(name)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                failed.append((name, os.strerror(exc.errno or 0)))
+    return removed, failed
+
+
+_WRITE_HINTS = {
+    errno.EROFS: "the file system that holds it is mounted read-only",
+    errno.EPERM: "the file or its directory may be immutable or append-only (lsattr shows an 'i' or 'a' "
+                 "flag; chattr -i / chattr -a removes it)",
+    errno.EBUSY: "it is a mount point, e.g. a file bind-mounted into a container, and a new file cannot be "
+                 "renamed over it; edit the file it is mounted from, or set unsafe_writes=true to write it in "
+                 "place (not atomic)",
+    errno.EACCES: "the user running the task may not write it or its directory (run the task with become)",
+    errno.ENOSPC: "the file system is full",
+    errno.EXDEV: "the temporary file and the file are on different file systems",
+}
+
+
+def _os_error_in(exc):
+    """The OSError in ``exc`` or in its chain of causes (``atomic_move``
+    raises a plain Exception "from" the OSError), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, EnvironmentError) and getattr(exc, "errno", None):
+            return exc
+        exc = getattr(exc, "__cause__", None) or getattr(exc, "__context__", None)
+    return None
+
+
+def write_error(path, exc, label=None):
+    """ConfigFileError for a failed write of ``path``: the file, the errno in
+    words and what it usually means (``label``: the name the user gave, when
+    ``path`` is the resolved one)."""
+    name = path if not label or label == path else "%s (resolved from %s)" % (path, label)
+    os_error = _os_error_in(exc)
+    if os_error is None:
+        return ConfigFileError("cannot write %s: %s" % (name, exc))
+    words = os.strerror(os_error.errno)
+    hint = _WRITE_HINTS.get(os_error.errno)
+    return ConfigFileError("cannot write %s: %s%s" % (name, words, " (%s)" % hint if hint else ""))
+
+
+class _Interrupted(BaseException):
+    """A termination signal arrived while our temp file existed."""
+
+    def __init__(self, signum):
+        BaseException.__init__(self, signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_raise():
+    """While the temp file exists, turn SIGTERM and SIGHUP (a killed task, a
+    dropped SSH connection) into an exception, so that the ``finally`` that
+    removes the temp file runs. Only signals left at their default action
+    are taken over (an ignored SIGHUP stays ignored), and only in the main
+    thread (elsewhere ``signal.signal`` is not allowed)."""
+    previous = {}
+
+    def handler(signum, frame):
+        raise _Interrupted(signum)
+
+    try:
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                if signal.getsignal(number) == signal.SIG_DFL:
+                    previous[number] = signal.signal(number, handler)
+            except (ValueError, OSError, RuntimeError):
+                pass
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def write_atomically(module, path, data, backup=False, label=None):
     """Write ``data`` (bytes) to ``path`` through a temp file in the same
     directory and ``module.atomic_move`` (which copies owner, group, mode
-    and SELinux context of the old file). Returns the backup file name or ''."""
-    directory = os.path.dirname(path) or "."
+    and SELinux context of the old file). Returns the backup file name or ''.
+
+    Hold the exclusive lock of ``locked_file(path)`` around it (the stale
+    temp file cleanup relies on that). On any failure the temp file is
+    removed and a ConfigFileError says why (see ``write_error``); on SIGTERM
+    or SIGHUP it is removed and the process then dies of the signal."""
     backup_file = ""
     if backup:
         backup_file = module.backup_local(path)
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.atomic_move(tmp, path, unsafe_writes=module.params.get("unsafe_writes", False))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        with _signals_raise():
+            tmp = None
+            try:
+                fd, tmp = make_temp_file(path)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                module.atomic_move(tmp, path, unsafe_writes=module.params.get("unsafe_writes", False))
+            except (ConfigFileError, _Interrupted):
+                raise
+            except Exception as exc:
+                raise write_error(path, exc, label)
+            finally:
+                if tmp is not None and os.path.lexists(tmp):
+                    os.unlink(tmp)
+    except _Interrupted as exc:
+        # the handlers are restored by now: die of the signal, as the sender expects
+        os.kill(os.getpid(), exc.signum)
+        raise SystemExit(128 + exc.signum)  # pragma: no cover - the signal ends the process first
     return backup_file
 
 
@@ -424,7 +627,9 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
     if not isinstance(data_root, dict):
         raise ConfigFileError("the top level of %s is not a mapping (it is %s)" % (label, type_name(data_root)))
 
-    new_data = copy.deepcopy(data_root)
+    # The fully expanded data (see expanded_copy): each change applies to
+    # its own key only, and the read-back check compares key for key.
+    new_data = expanded_copy(data_root, label)
     changes = []
     for key, parts, value in set_ops:
         old = lookup(new_data, parts)
@@ -444,10 +649,7 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
         return EditPlan(text, text, [], warnings, data_root, new_data)
 
     if fmt == "json":
-        new_text, warnings = dump_json_like(text, data_root, new_data, label)
-        reparsed = json.loads(new_text)
-        if not strict_equal(reparsed, new_data):  # pragma: no cover - json.dumps is trusted
-            raise ConfigFileError("internal error: the new JSON for %s does not read back as intended; file left unchanged" % label)
+        new_text, warnings = edit_json_text(text, data_root, new_data, changes, label)
     else:
         editor = YamlTextEditor(text, label)
         for change in changes:
@@ -465,13 +667,69 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
                 % (label, _yaml_problem(exc)))
         if reparsed is None:
             reparsed = {}
-        if not strict_equal(reparsed, new_data):
-            bad = _differing_keys(reparsed, new_data)
+        problem = read_back_problem(reparsed, new_data, changes)
+        if problem:
             raise ConfigFileError(
-                "the edited YAML for %s does not read back as intended (differs at: %s); file left unchanged. "
+                "the edited YAML for %s does not read back as intended (%s); file left unchanged. "
                 "The file may use a layout this module cannot edit safely (anchors, merge keys, duplicate keys)"
-                % (label, ", ".join(bad) or "top level"))
+                % (label, problem))
     return EditPlan(text, new_text, changes, warnings, data_root, new_data)
+
+
+def read_back_problem(reparsed, new_data, changes):
+    """'' when the re-parsed edit equals the intended data; else which keys
+    differ: those that changed without being asked for, and the asked-for
+    ones that did not come out as intended. ``strict_equal`` follows
+    aliases, so ``reparsed`` is compared fully expanded."""
+    if strict_equal(reparsed, new_data):
+        return ""
+    asked = [parse_dotted_key(c.key) for c in changes]
+    unasked, wrong = [], []
+    for key in _differing_keys(reparsed, new_data) or [""]:
+        try:
+            parts = parse_dotted_key(key) if key else []
+        except ConfigFileError:  # a key with an empty component ("")
+            parts = [key]
+        related = any(parts[:len(a)] == a or a[:len(parts)] == parts for a in asked) if parts else False
+        (wrong if related else unasked).append(key or "the top level")
+    out = []
+    if unasked:
+        out.append("changed without being asked for: %s" % ", ".join(unasked))
+    if wrong:
+        out.append("not as intended: %s" % ", ".join(wrong))
+    return "; ".join(out)
+
+
+def edit_json_text(text, data, new_data, changes, label):
+    """The new JSON text: edited in place (untouched bytes stay); when the
+    in-place editor cannot do it, the whole document re-serialised with
+    the detected layout, and a warning that says so."""
+    is_sorted, multi = _all_sorted(data)
+    problem = None
+    try:
+        editor = JsonTextEditor(text, sort_keys=is_sorted and multi)
+        for change in changes:
+            parts = parse_dotted_key(change.key)
+            if change.after is MISSING:
+                editor.remove(parts)
+            else:
+                editor.set(parts, change.after)
+        new_text = editor.text
+        try:
+            problem = read_back_problem(json.loads(new_text), new_data, changes)
+        except ValueError:
+            problem = "the result does not parse"
+        if not problem:
+            return new_text, []
+    except JsonTextError as exc:
+        problem = str(exc)
+    new_text, _warnings = dump_json_like(text, data, new_data, label)
+    if not strict_equal(json.loads(new_text), new_data):  # pragma: no cover - json.dumps is trusted
+        raise ConfigFileError("internal error: the new JSON for %s does not read back as intended; file left "
+                              "unchanged" % label)
+    return new_text, [
+        "%s could not be edited in place (%s), so the whole file was re-serialised with the layout detected "
+        "from it: lines other than the changed keys may differ" % (label, problem)]
 
 
 def _differing_keys(a, b, prefix=()):
@@ -497,6 +755,9 @@ def diff_texts(changes):
             shown = _display(change.key, change.after)
             if secret and change.before is not MISSING:
                 shown = MASK + " (changed)"
+            elif change.before is not MISSING and shown == _display(change.key, change.before):
+                # e.g. only the password inside a URL changed: both show as ********
+                shown += " (changed)"
             after.append("%s: %s\n" % (change.key, shown))
     return "".join(before), "".join(after)
 
@@ -735,6 +996,84 @@ class YamlTextEditor(object):
         self.label = label
         self._unit = None
 
+    # --- anchors and aliases ----------------------------------------------
+    # yaml.compose gives the anchored node itself for each alias (``*f``, and
+    # ``<<: *f`` merges), so a node reached by more than one path is one that
+    # aliases share: editing inside it changes every alias too.
+    def _references(self, root):
+        """{id(node): [(path, line)]}: every path by which a node is reached,
+        in document order (the first is where its anchor is). A path is a
+        tuple of key names (str) and list indexes (int); ``line`` is that of
+        the last key on it."""
+        refs = {}
+        stack = [(root, (), 0)]
+        while stack:
+            node, path, line = stack.pop()
+            seen = id(node) in refs
+            refs.setdefault(id(node), []).append((path, line))
+            if seen:
+                continue
+            children = []
+            if isinstance(node, MappingNode):
+                for key, value in node.value:
+                    name = key.value if isinstance(key, ScalarNode) else "?"
+                    children.append((value, path + (name,), key.start_mark.line + 1))
+            elif isinstance(node, SequenceNode):
+                for index, item in enumerate(node.value):
+                    children.append((item, path + (index,), line))
+            stack.extend(reversed(children))
+        return refs
+
+    @staticmethod
+    def _path_name(path):
+        out = ""
+        for part in path:
+            if isinstance(part, int):
+                out += "[%d]" % part
+            else:
+                out += ("." if out else "") + join_key([part])
+        return out or "the top level"
+
+    def _check_not_shared(self, root, trail, parts, verb, whole=None):
+        """Refuse when a node on the edit path (``trail``: the nodes walked
+        through) is also reached through an alias, or when the node about to
+        be replaced or removed (``whole``) holds an anchor used elsewhere."""
+        refs = self._references(root)
+        problems = []
+        for node in trail:
+            paths = refs.get(id(node), [])
+            if len(paths) > 1:
+                home = paths[0]
+                others = ["%s (line %d)" % (self._path_name(p), line) for p, line in paths[1:]]
+                problems.append("%s (line %d) is a YAML anchor also used through the alias(es) %s"
+                                % (self._path_name(home[0]), home[1], ", ".join(others)))
+        if whole is not None and len(refs.get(id(whole), [])) <= 1:
+            prefix = refs[id(whole)][0][0]
+            stack = [whole]
+            done = set()
+            while stack:
+                node = stack.pop()
+                if id(node) in done:
+                    continue
+                done.add(id(node))
+                paths = refs.get(id(node), [])
+                if paths[0][0][:len(prefix)] != prefix:
+                    continue  # an alias inside the value: dropping it harms nobody
+                outside = [(p, line) for p, line in paths[1:] if p[:len(prefix)] != prefix]
+                if outside:
+                    problems.append("%s (line %d) holds an anchor used by the alias(es) %s"
+                                    % (self._path_name(paths[0][0]), paths[0][1],
+                                       ", ".join("%s (line %d)" % (self._path_name(p), line) for p, line in outside)))
+                if isinstance(node, MappingNode):
+                    stack.extend(v for _k, v in node.value)
+                elif isinstance(node, SequenceNode):
+                    stack.extend(node.value)
+        if problems:
+            raise ConfigFileError(
+                "cannot %s %s %s %s: %s; the change would reach those keys too (or break them). Replace the "
+                "aliases by copies of the anchored value first, or edit the file by hand"
+                % (verb, join_key(parts), "from" if verb == "remove" else "in", self.label, "; ".join(problems)))
+
     # --- text helpers -----------------------------------------------------
     def _line_start(self, index):
         return self.text.rfind("\n", 0, index) + 1
@@ -856,15 +1195,18 @@ class YamlTextEditor(object):
             raise ConfigFileError("the top level of %s is not a mapping" % self.label)
         unit = self._indent_unit(root)
         node = root
+        trail = [root]
         for i, part in enumerate(parts):
             if node.flow_style and not node.value:
                 # "{}": turn the empty flow mapping into a block
+                self._check_not_shared(root, trail, parts, "set")
                 self._replace_empty_flow(node, parts[i:], value, unit)
                 return
             pair = self._find(node, part)
             if pair is None:
                 if node.flow_style:
                     raise self._flow_error(parts, parts[:i], node)
+                self._check_not_shared(root, trail, parts, "set")
                 self._insert(node, parts[i:], value, unit)
                 return
             key, child = pair
@@ -873,8 +1215,10 @@ class YamlTextEditor(object):
                     "cannot set %s in %s: %s is a YAML alias (*name) at %s; edit the anchored value instead"
                     % (join_key(parts), self.label, join_key(parts[: i + 1]), self._where(key)))
             if i == len(parts) - 1:
+                self._check_not_shared(root, trail + [child], parts, "set", whole=child)
                 self._replace(node, key, child, value)
                 return
+            trail.append(child)
             if not isinstance(child, MappingNode):  # pragma: no cover - caught on the data first
                 raise ConfigFileError("cannot set %s in %s: %s is not a mapping"
                                       % (join_key(parts), self.label, join_key(parts[: i + 1])))
@@ -903,6 +1247,10 @@ class YamlTextEditor(object):
         mapping, key, child = trail[-1]
         if mapping.flow_style:
             raise self._flow_error(parts, parts[:-1], mapping, verb="remove")
+        if not self._is_alias(key, child):
+            self._check_not_shared(root, [m for m, _k, _v in trail] + [child], parts, "remove", whole=child)
+        else:
+            self._check_not_shared(root, [m for m, _k, _v in trail], parts, "remove")
         if len(mapping.value) == 1:
             if len(trail) == 1:
                 # the only top-level key: leave an empty mapping

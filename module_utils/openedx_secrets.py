@@ -17,11 +17,21 @@ password is not recoverable.
 
 Dicts are masked recursively, so a non-secret key whose value is a dict
 (``DATABASES``) shows its structure with the secret leaves hidden.
+
+The name rule misses one common place for a password: the userinfo of a
+URL (``amqp://celery:PASSWORD@rabbit:5672/`` under ``CELERY_BROKER_URL``,
+``https://TOKEN@github.com/...``). So every string that is shown has the
+userinfo of its URLs replaced by MASK (``amqp://********@rabbit:5672/``),
+whatever key holds it, and ``scrub`` does the same in free text. The whole
+userinfo goes, user name included, because a token is often written as the
+user name.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import re
 
 MASK = "********"
 
@@ -29,6 +39,42 @@ MASK = "********"
 # platform's settings use; PASSWD and CREDENTIAL catch the rest seen in
 # real lms.yml / *.auth.json files (e.g. ``..._CREDENTIALS``).
 SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "KEY", "TOKEN", "CREDENTIAL")
+
+
+# scheme://USERINFO@host...: the userinfo runs to the LAST "@" before the
+# path (a raw "@" in a password is common, and URL parsers take the last
+# one too). When a ":" comes first (user:password), a raw "/", "?" or "#"
+# in the password is allowed as well, up to the last "@" of the token: this
+# can over-mask (``https://host:8080/users/@me``), which is the safe side.
+_URL_USERINFO = re.compile(
+    r"(?i)\b([a-z][a-z0-9+.\-]*://)"
+    r"([^\s/?#@'\"<>]*:[^\s'\"<>]*|[^\s/?#'\"<>]+)@")
+
+
+def mask_url_userinfo(text):
+    """``scheme://user:password@host/...`` -> ``scheme://********@host/...``
+    for every URL in ``text`` (non-strings are returned as they are)."""
+    if not isinstance(text, str) or "@" not in text or "://" not in text:
+        return text
+    return _URL_USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
+
+
+def url_userinfo_secrets(text):
+    """The secret parts of the URLs in ``text``: each whole userinfo and
+    each password (the part after the first ":"), for :func:`scrub`."""
+    found = set()
+    if not isinstance(text, str) or "@" not in text or "://" not in text:
+        return found
+    for match in _URL_USERINFO.finditer(text):
+        userinfo = match.group(2)
+        if userinfo == MASK:
+            continue
+        found.add(userinfo)
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            if password:
+                found.add(password)
+    return found
 
 
 def _components(key):
@@ -60,7 +106,7 @@ def mask_data(value):
         return masked
     if isinstance(value, (list, tuple)):
         return [mask_data(v) for v in value]
-    return value
+    return mask_url_userinfo(value)
 
 
 def mask_value(key, value):
@@ -91,6 +137,8 @@ def secret_strings(key, value, into=None):
     elif isinstance(value, (list, tuple)):
         for v in value:
             secret_strings(key, v, found)
+    else:
+        found.update(url_userinfo_secrets(value))
     return found
 
 
@@ -115,8 +163,13 @@ def scrub(text, secrets):
     Longest first, so that a secret containing another one is fully hidden.
     Strings shorter than 4 characters are left alone: replacing them would
     mangle ordinary words and still say little about the secret.
+    The userinfo of every URL in ``text`` is masked too (see
+    :func:`mask_url_userinfo`), secrets given or not.
     """
-    if not text or not secrets:
+    if not text or not isinstance(text, str):
+        return text
+    text = mask_url_userinfo(text)
+    if not secrets:
         return text
     for secret in sorted(secrets, key=len, reverse=True):
         if len(secret) >= 4:

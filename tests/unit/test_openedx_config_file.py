@@ -111,11 +111,22 @@ def test_json_unsorted_keys_new_key_last():
     assert plan.new_text == '{\n    "C": 3,\n    "A": 1,\n    "B": 2\n}\n'
 
 
-def test_json_unreproducible_layout_warns():
+def test_json_unreproducible_layout_edited_in_place():
     text = '{\n    "A": 1.50,\n    "B": 2\n}\n'
     plan = plan_edit(text, "json", {"B": 3})
+    assert plan.new_text == '{\n    "A": 1.50,\n    "B": 3\n}\n'
+    assert plan.warnings == []
+
+
+def test_json_in_place_edit_that_does_not_read_back_falls_back_and_says_so(monkeypatch):
+    from ansible.module_utils import openedx_json_text as jt
+    monkeypatch.setattr(jt.JsonTextEditor, "_dumps", lambda self, value, *args: "0")
+    text = '{\n    "A": 1.50,\n    "B": 2\n}\n'
+    plan = plan_edit(text, "json", {"B": 3}, label="f.json")
     assert plan.new_text == '{\n    "A": 1.5,\n    "B": 3\n}\n'
-    assert plan.warnings and "re-serialised" in plan.warnings[0]
+    assert len(plan.warnings) == 1
+    assert "f.json could not be edited in place" in plan.warnings[0] and "not as intended: B" in plan.warnings[0]
+    assert "re-serialised" in plan.warnings[0]
 
 
 def test_json_ensure_ascii_detected():
@@ -372,3 +383,94 @@ def test_lock_follows_a_replaced_file(tmp_path):
         os.rename(str(tmp), str(path))  # what atomic_move does
     assert queue.get(timeout=10) == "new"
     proc.join(10)
+
+
+# --------------------------------------------------------------------------
+# issue 10: anchors and aliases
+
+
+ANCHORED = ("FEATURES: &f\n    A: true\n    SUB: &s\n        X: 1\nSTUDIO_FEATURES: *f\n"
+            "PREVIEW:\n    <<: *f\n    B: 2\nOTHER_SUB: *s\nPORT: &port 80\nALT_PORT: *port\nPLAIN: 1\n")
+
+
+@pytest.mark.parametrize("settings,remove,named", [
+    ({"FEATURES.NEW": True}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),
+    ({"FEATURES.A": False}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),
+    ({"FEATURES.SUB.X": 2}, [], ["STUDIO_FEATURES", "PREVIEW.<<", "OTHER_SUB"]),
+    ({}, ["FEATURES.A"], ["STUDIO_FEATURES", "PREVIEW.<<"]),
+    ({"PORT": 81}, [], ["ALT_PORT"]),
+    ({"FEATURES": {}}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),  # would drop the anchor the aliases use
+    ({}, ["FEATURES"], ["STUDIO_FEATURES", "PREVIEW.<<"]),
+])
+def test_yaml_edit_through_an_anchor_is_refused_naming_the_aliases(settings, remove, named):
+    with pytest.raises(ConfigFileError) as info:
+        plan_edit(ANCHORED, "yaml", settings, remove, label="f.yml")
+    message = str(info.value)
+    assert "alias" in message and "f.yml" in message
+    for where in named:
+        assert where in message, (where, message)
+
+
+def test_yaml_replacing_a_value_that_holds_a_used_anchor_is_refused():
+    text = "A:\n    S: &s 1\nB: *s\n"
+    for settings, remove in (({"A": 5}, []), ({}, ["A"])):
+        with pytest.raises(ConfigFileError) as info:
+            plan_edit(text, "yaml", settings, remove, label="f.yml")
+        assert "A.S (line 2) holds an anchor used by the alias(es) B (line 3)" in str(info.value)
+    # an alias inside the replaced value only drops that reference: allowed
+    assert edit("X: &x 1\nA:\n    R: *x\n", {"A": 5}) == "X: &x 1\nA: 5\n"
+    assert edit("X: &x 1\nA:\n    R: *x\nB: 2\n", remove=["A"]) == "X: &x 1\nB: 2\n"
+
+
+def test_yaml_edit_beside_anchors_allowed():
+    out = edit(ANCHORED, {"PLAIN": 2, "PREVIEW.B": 3, "PREVIEW.A": False, "NEW": 1}, ["ALT_PORT"])
+    assert out == ANCHORED.replace("PLAIN: 1", "PLAIN: 2").replace("    B: 2", "    B: 3\n    A: false")\
+        .replace("ALT_PORT: *port\n", "") + "NEW: 1\n"
+
+
+def test_yaml_read_back_compares_the_expanded_data(monkeypatch):
+    # Without the editor's own refusal, the read-back check must still see
+    # that STUDIO_FEATURES changed although only FEATURES was asked for.
+    monkeypatch.setattr(cf.YamlTextEditor, "_check_not_shared", lambda self, *args: None, raising=False)
+    text = "FEATURES: &f\n    A: true\nSTUDIO_FEATURES: *f\n"
+    with pytest.raises(ConfigFileError) as info:
+        plan_edit(text, "yaml", {"FEATURES.B": True}, label="f.yml")
+    assert "STUDIO_FEATURES.B" in str(info.value) and "FEATURES.B" not in str(info.value).replace(
+        "STUDIO_FEATURES.B", "")
+
+
+def test_yaml_recursive_alias_refused_cleanly():
+    with pytest.raises(ConfigFileError, match="recursive"):
+        plan_edit("A: &a\n    B: *a\nC: 1\n", "yaml", {"C": 2}, label="f.yml")
+
+
+# --------------------------------------------------------------------------
+# issue 10: our temp files
+
+
+def test_temp_name_pattern_is_exact(tmp_path):
+    target = str(tmp_path / "lms.env.json")
+    ours = cf.temp_name_pattern(target)
+    assert ours.match(".lms.env.json.abcd_019.tmp")
+    for name in (".lms.env.json.abcd_01.tmp", ".lms.env.json.abcd_0190.tmp", ".lmsXenv.json.abcd_019.tmp",
+                 ".lms.env.json.ABCD_019.tmp", "lms.env.json.abcd_019.tmp", ".lms.env.json.abcd_019.tmp~",
+                 ".lms.env.json.abcd-019.tmp", ".x.lms.env.json.abcd_019.tmp"):
+        assert not ours.match(name), name
+    # the names the writer makes are the ones the cleaner recognises
+    fd, made = cf.make_temp_file(target)
+    os.close(fd)
+    assert ours.match(os.path.basename(made)) and os.stat(made).st_mode & 0o777 == 0o600
+
+
+def test_write_error_names_the_file_and_the_errno():
+    import errno
+    cause = OSError(errno.EBUSY, os.strerror(errno.EBUSY), "/x/lms.yml")
+    try:
+        try:
+            raise cause
+        except OSError as exc:
+            raise Exception("Unable to make ... failed final rename from '/x/.ansible_tmp'") from exc
+    except Exception as wrapped:
+        message = str(cf.write_error("/x/lms.yml", wrapped))
+    assert "/x/lms.yml" in message and "Device or resource busy" in message and "unsafe_writes" in message
+    assert "failed final rename" not in message

@@ -138,12 +138,14 @@ def test_json_idempotent_and_type_strict(lms_json):
     assert json.loads(lms_json.read_text())["FEATURES"]["CERTIFICATES_HTML_VIEW"] == "false"
 
 
-def test_json_layout_warning(tmp_path):
+def test_json_layout_json_dumps_does_not_reproduce_edited_in_place(tmp_path):
+    # 1.50 is not how json.dumps writes 1.5: the file used to be re-serialised
+    # whole (with a warning); now only the changed line changes.
     path = tmp_path / "lms.env.json"
     path.write_text('{\n    "A": 1.50,\n    "B": 1\n}\n')
     result = run({"path": str(path), "settings": {"B": 2}})
-    assert any("re-serialised" in w for w in warnings_of(result))
-    assert path.read_text() == '{\n    "A": 1.5,\n    "B": 2\n}\n'
+    assert warnings_of(result) == []
+    assert path.read_text() == '{\n    "A": 1.50,\n    "B": 2\n}\n'
 
 
 def test_json_no_trailing_newline_kept(tmp_path):
@@ -467,3 +469,226 @@ def test_module_waits_for_lock_and_sees_replaced_file(tmp_path):
     proc.join(30)
     assert result["changed"]
     assert path.read_text() == "A: 1\nFROM_HOLDER: true\nFROM_MODULE: true\n"
+
+
+# --------------------------------------------------------------------------
+# issue 10: passwords in URLs, stale temp files, write errors, anchors, JSON in place
+
+
+def test_url_password_never_shown(tmp_path):
+    path = tmp_path / "lms.yml"
+    path.write_text("CELERY_BROKER_URL: amqp://celery:old-url-pw-Aa1@rabbit:5672/\nFEATURES: {}\n")
+    new = "amqp://celery:new-url-pw-Bb2@rabbit:5672/"
+    result = run({"path": str(path), "settings": {"CELERY_BROKER_URL": new,
+                                                  "FEATURES.X": {"URL": "redis://:dict-url-pw-Cc3@r/0"}}},
+                 diff=True)
+    assert result["changed"] and not result.get("failed")
+    dumped = json.dumps(result)
+    for secret in ("old-url-pw-Aa1", "new-url-pw-Bb2", "dict-url-pw-Cc3"):
+        assert secret not in dumped
+    assert result["diff"]["before"] == 'CELERY_BROKER_URL: "amqp://********@rabbit:5672/"\n'
+    # the masked texts are equal, so the diff says that the value changed
+    assert result["diff"]["after"].startswith('CELERY_BROKER_URL: "amqp://********@rabbit:5672/" (changed)\n')
+    assert 'FEATURES.X: {"URL": "redis://********@r/0"}' in result["diff"]["after"]
+    assert result["invocation"]["module_args"]["settings"]["CELERY_BROKER_URL"] == "amqp://********@rabbit:5672/"
+    assert yaml.safe_load(path.read_text())["CELERY_BROKER_URL"] == new
+
+
+def _temp_files(folder):
+    return sorted(n for n in os.listdir(str(folder)) if n.endswith(".tmp") or n.startswith(".ansible_tmp"))
+
+
+def test_stale_temp_files_of_ours_removed(lms_yml):
+    folder = lms_yml.parent
+    stale = folder / ".lms.yml.k2j4_x9q.tmp"  # what an interrupted run leaves: a full copy, mode 0600
+    stale.write_text(LMS_YML)
+    os.chmod(str(stale), 0o600)
+    others = [".lms.yml.k2j4x9q.tmp", ".lms.yml.k2j4_x9q.tmp.keep", ".lms.yml.K2J4_X9Q.tmp",
+              ".other.yml.k2j4_x9q.tmp", "lms.yml.k2j4_x9q.tmp", ".lms.yml.k2j4_x9q.tmpx"]
+    for name in others:
+        (folder / name).write_text("not ours")
+    (folder / ".lms.yml.dir_x9q0.tmp").mkdir()  # matches the name but is no file of ours
+    os.symlink("/etc/hostname", str(folder / ".lms.yml.link_x9q.tmp"))
+
+    check = run({"path": str(lms_yml), "settings": {}}, check_mode=True)
+    assert stale.exists(), "check mode removed a file"
+    assert check["changed"] is True and check["removed_temp_files"] == [str(stale)]
+    assert any("would remove" in w and str(stale) in w for w in warnings_of(check))
+
+    result = run({"path": str(lms_yml), "settings": {}})
+    assert not stale.exists()
+    assert result["changed"] is True and result["changed_keys"] == []
+    assert result["removed_temp_files"] == [str(stale)]
+    assert any("interrupted" in w and str(stale) in w for w in warnings_of(result))
+    for name in others + [".lms.yml.dir_x9q0.tmp", ".lms.yml.link_x9q.tmp"]:
+        assert os.path.lexists(str(folder / name)), name
+    assert lms_yml.read_text() == LMS_YML
+    again = run({"path": str(lms_yml), "settings": {}})
+    assert again["changed"] is False and again["removed_temp_files"] == []
+
+
+def _killed_mid_write(path, conn):
+    import signal
+    from ansible.module_utils.basic import AnsibleModule
+
+    def killed(self, src, dest, unsafe_writes=False, keep_dest_attrs=True):
+        conn.send(sorted(os.listdir(os.path.dirname(dest))))  # a pipe: sent before the signal kills us
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+
+    AnsibleModule.atomic_move = killed
+    run({"path": path, "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}})
+    conn.send("survived")
+
+
+def test_sigterm_during_write_leaves_no_temp_file(lms_yml):
+    import signal
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_killed_mid_write, args=(str(lms_yml), child))
+    proc.start()
+    assert parent.poll(30)
+    during = parent.recv()
+    proc.join(30)
+    assert any(n.startswith(".lms.yml.") and n.endswith(".tmp") for n in during)  # the test did reach the write
+    assert proc.exitcode == -signal.SIGTERM  # still dies of the signal, as whoever sent it expects
+    assert not parent.poll(0)
+    assert _temp_files(lms_yml.parent) == []
+    assert lms_yml.read_text() == LMS_YML
+
+
+@pytest.mark.parametrize("code,words", [
+    ("EBUSY", "Device or resource busy"),
+    ("EPERM", "Operation not permitted"),
+    ("EROFS", "Read-only file system"),
+    ("EACCES", "Permission denied"),
+])
+def test_failed_rename_says_why(lms_yml, monkeypatch, code, words):
+    import errno
+    real_rename = os.rename
+
+    def rename(src, dst, *args, **kwargs):
+        if os.path.basename(os.fsdecode(dst)) == "lms.yml":
+            number = getattr(errno, code)
+            raise OSError(number, os.strerror(number), dst)
+        return real_rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = run({"path": str(lms_yml), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}})
+    assert result["failed"]
+    assert words in result["msg"] and str(lms_yml) in result["msg"], result["msg"]
+    assert "failed final rename" not in result["msg"]
+    assert lms_yml.read_text() == LMS_YML
+    assert _temp_files(lms_yml.parent) == []
+
+
+def test_immutable_file(lms_yml):
+    import subprocess
+    if subprocess.call(["chattr", "+i", str(lms_yml)], stderr=subprocess.DEVNULL) != 0:
+        pytest.skip("chattr +i does not work here")
+    try:
+        result = run({"path": str(lms_yml), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}})
+    finally:
+        subprocess.call(["chattr", "-i", str(lms_yml)])
+    assert result["failed"]
+    assert "Operation not permitted" in result["msg"] and str(lms_yml) in result["msg"], result["msg"]
+    assert "immutable" in result["msg"]
+    assert lms_yml.read_text() == LMS_YML
+    assert _temp_files(lms_yml.parent) == []
+
+
+CLONE_NEWNS = 0x00020000
+
+
+def _in_mount_namespace(setup, args, queue):
+    """Run the module in a private mount namespace (root only), after the
+    ``mount`` commands of ``setup``; the mounts vanish with the process."""
+    import ctypes
+    import subprocess
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(CLONE_NEWNS) != 0:
+            queue.put(("skip", "unshare: %s" % os.strerror(ctypes.get_errno())))
+            return
+        # private first, or the mounts below would propagate to the host
+        subprocess.check_call(["mount", "--make-rprivate", "/"])
+        for command in setup:
+            subprocess.check_call(command)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        queue.put(("skip", str(exc)))
+        return
+    queue.put(("ok", run(args)))
+
+
+def _run_in_namespace(setup, args):
+    if os.geteuid() != 0:
+        pytest.skip("needs root for a private mount namespace")
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_in_mount_namespace, args=(setup, args, queue))
+    proc.start()
+    kind, value = queue.get(timeout=60)
+    proc.join(30)
+    if kind == "skip":
+        pytest.skip(value)
+    return value
+
+
+def test_read_only_mount(lms_yml):
+    folder = str(lms_yml.parent)
+    result = _run_in_namespace(
+        [["mount", "--bind", folder, folder], ["mount", "-o", "remount,ro,bind", folder]],
+        {"path": str(lms_yml), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}})
+    assert result["failed"]
+    assert "Read-only file system" in result["msg"] and str(lms_yml) in result["msg"], result["msg"]
+    assert lms_yml.read_text() == LMS_YML
+
+
+def test_bind_mounted_file(lms_yml, tmp_path):
+    source = tmp_path / "host-lms.yml"
+    source.write_text(LMS_YML)
+    args = {"path": str(lms_yml), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}}
+    result = _run_in_namespace([["mount", "--bind", str(source), str(lms_yml)]], args)
+    assert result["failed"]
+    assert "Device or resource busy" in result["msg"] and str(lms_yml) in result["msg"], result["msg"]
+    assert "unsafe_writes" in result["msg"]  # the way out
+    assert source.read_text() == LMS_YML and lms_yml.read_text() == LMS_YML
+    assert _temp_files(lms_yml.parent) == []
+    # with unsafe_writes the bind-mounted file is written in place
+    result = _run_in_namespace([["mount", "--bind", str(source), str(lms_yml)]], dict(args, unsafe_writes=True))
+    assert result["changed"] and not result.get("failed"), result
+    assert "CERTIFICATES_HTML_VIEW: true" in source.read_text()
+
+
+def test_read_only_bind_mounted_file(lms_yml, tmp_path):
+    source = tmp_path / "host-lms.yml"
+    source.write_text(LMS_YML)
+    result = _run_in_namespace(
+        [["mount", "--bind", str(source), str(lms_yml)], ["mount", "-o", "remount,ro,bind", str(lms_yml)]],
+        {"path": str(lms_yml), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}, "unsafe_writes": True})
+    assert result["failed"]
+    assert "Read-only file system" in result["msg"] and str(lms_yml) in result["msg"], result["msg"]
+    assert source.read_text() == LMS_YML
+    assert _temp_files(lms_yml.parent) == []
+
+
+def test_yaml_anchor_edit_refused_naming_the_aliases(tmp_path):
+    path = tmp_path / "lms.yml"
+    text = "FEATURES: &features\n    A: true\nSTUDIO_FEATURES: *features\nOTHER: 1\n"
+    path.write_text(text)
+    result = run({"path": str(path), "settings": {"FEATURES.CERTIFICATES_HTML_VIEW": True}}, diff=True)
+    assert result["failed"], result
+    assert "STUDIO_FEATURES" in result["msg"] and "alias" in result["msg"]
+    assert path.read_text() == text
+    # keys outside the anchored value are edited as usual
+    result = run({"path": str(path), "settings": {"OTHER": 2}})
+    assert result["changed"] and path.read_text() == text.replace("OTHER: 1", "OTHER: 2")
+
+
+def test_json_non_standard_spacing_edited_in_place(tmp_path):
+    path = tmp_path / "lms.env.json"
+    text = '{\n    "A" : 1.50,\n    "B": 1,\n    "C":   {"x": [1, 2]}\n}\n'
+    path.write_text(text)
+    result = run({"path": str(path), "settings": {"B": 2, "C.y": True}})
+    assert result["changed"] and warnings_of(result) == []
+    assert path.read_text() == '{\n    "A" : 1.50,\n    "B": 2,\n    "C":   {"x": [1, 2], "y": true}\n}\n'
