@@ -151,3 +151,34 @@ def test_studio_certificates_page(make_host):
     status, body, hb = on.script(script, service="cms")
     assert status == 200 and hb == 200
     assert body["certificates"][0]["is_active"] is True and body["course_id"] == DEMO
+
+
+def test_a_saved_configuration_shows_on_the_next_request(make_host, tmp_path):
+    """A web process sees a configuration saved after its first request (the
+    platform resets its request cache per request: RequestCacheMiddleware in
+    lms/envs/common.py), as a real LMS does after the toolkit writes a row."""
+    # A cache the processes share, as memcached on a real host (the images
+    # use this same DatabaseCache).
+    shared = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "edxapp_cache"}}
+    host = make_host("hawthorn", features=HTML_ON, extra={"CACHES": shared})
+    host.manage("lms", "createcachetable", check=True)
+    host.manage("lms", "ungenerated_certs", "-c", DEMO, check=True)
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    populate(host, tmp_path, GOOD_CONFIG)
+    res = host.script(PAGE_SCRIPT + """
+import json
+from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration
+honor = U.objects.get(username='honor')
+result['before'] = page(honor.id, 'course-v1:edX+DemoX+Demo_Course')
+# Another process saves (as the toolkit's manage.py does beside the web process).
+import os, subprocess, sys
+save = ("import json\\n"
+        "from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration as C\\n"
+        "config = json.loads(C.current().configuration)\\n"
+        "config['default']['platform_name'] = 'Renamed Academy'\\n"
+        "C(enabled=True, configuration=json.dumps(config)).save()\\n")
+subprocess.run([sys.executable, 'manage.py', 'lms', 'shell', '-c', save], check=True)
+result['after'] = page(honor.id, 'course-v1:edX+DemoX+Demo_Course')
+""")
+    assert "Sandbox Academy" in res["before"][1]
+    assert "Renamed Academy" in res["after"][1] and "Sandbox Academy" not in res["after"][1]

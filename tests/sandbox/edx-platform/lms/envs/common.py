@@ -73,6 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # As edx-platform's lms/envs/common.py (and cms's): the request cache is
+    # reset at every request. Without it the TieredCache that
+    # ConfigurationModel.current() reads through kept a web process's first
+    # answer for good, and a configuration saved later never showed.
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
