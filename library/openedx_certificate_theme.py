@@ -16,6 +16,12 @@ description:
     C(lms/templates/certificates/) (C(valid.html), the partials C(_*.html), ...), C(static/) holds
     images, css and fonts for C(lms/static/certificates/) (C(images/), C(css/), C(fonts/), ...).
     Hidden files are skipped; anything else is refused."
+  - "Every template must escape what it writes: it needs C(<%page expression_filter=\"h\"/>) (the
+    platform's template engine escapes nothing by default, and the platform's own certificate
+    templates all carry that tag) and may not turn escaping off with C(| n). Otherwise the HTML view
+    configuration's and the course's texts reach the page raw. A template that breaks this fails
+    the module with the file and the line, and nothing on the host is touched, unless
+    O(allow_unescaped=true)."
   - "First EVERY template of the theme is compiled with the platform's template engine, Mako, run by
     the platform's own interpreter (I(python), not C(manage.py)). A template that does not compile
     fails the module with the file and the line, and nothing on the host is touched."
@@ -48,6 +54,12 @@ options:
     description: The platform's Python interpreter, which must have Mako (it renders the certificate pages).
     type: path
     default: /edx/app/edxapp/venvs/edxapp/bin/python
+  allow_unescaped:
+    description:
+      - Deploy templates that lack C(<%page expression_filter="h"/>) or use C(| n), with a warning for
+        each, instead of refusing them. Only for templates whose every value you trust.
+    type: bool
+    default: false
   compile:
     description: Compile the templates before deploying. Turn off only to deploy assets on a host without the platform.
     type: bool
@@ -161,6 +173,7 @@ from ansible.module_utils.openedx_theme import (
     MANIFEST_VERSION,
     ThemeError,
     diff_text,
+    escaping_problems,
     is_template,
     plan_deploy,
     theme_targets,
@@ -204,6 +217,20 @@ def read_manifest(path):
                          'restore it from a backup, or move it away only after checking those files by hand'
                          % (path, exc))
     return data.get('files') or {}
+
+
+def unescaped_templates(src, paths):
+    """[(theme-relative file, line, message)] of templates that would write values raw."""
+    found = []
+    for path in paths:
+        try:
+            with open(path, 'rb') as handle:
+                text = handle.read().decode('utf-8', 'replace')
+        except (IOError, OSError) as exc:
+            raise ThemeError('cannot read %s: %s' % (path, exc))
+        for line, message in escaping_problems(text):
+            found.append((os.path.relpath(path, src), line, message))
+    return found
 
 
 def compile_templates(module, python, paths):
@@ -341,6 +368,7 @@ def main():
             platform_dir=dict(type='path', default='/edx/app/edxapp/edx-platform'),
             python=dict(type='path', default='/edx/app/edxapp/venvs/edxapp/bin/python'),
             compile=dict(type='bool', default=True),
+            allow_unescaped=dict(type='bool', default=False),
             manifest=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-manifest.json'),
             backup_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-backup'),
             owner=dict(type='str', default='edxapp'),
@@ -387,7 +415,20 @@ def main():
     except ThemeError as exc:
         module.fail_json(msg=str(exc), **result)
 
-    # 1. Every template compiles, or nothing is touched.
+    # 1. Every template escapes what it writes and compiles, or nothing is touched.
+    if p['state'] == 'present':
+        try:
+            unescaped = unescaped_templates(src, [source_paths[d] for d in sorted(templates)])
+        except ThemeError as exc:
+            module.fail_json(msg=str(exc), **result)
+        if unescaped and not p['allow_unescaped']:
+            result['errors'] = [{'file': f, 'line': line, 'error': error} for f, line, error in unescaped]
+            module.fail_json(msg='%d template problem(s) would write values into the certificate page '
+                                 'unescaped, nothing was deployed: %s'
+                                 % (len(unescaped), '; '.join('%s line %s: %s' % e for e in unescaped)),
+                             **result)
+        for problem in unescaped:
+            module.warn('%s line %s: %s (deployed anyway: allow_unescaped is true)' % problem)
     if p['state'] == 'present' and p['compile']:
         errors = compile_templates(module, p['python'], [source_paths[d] for d in sorted(templates)])
         if errors:

@@ -13,6 +13,8 @@ A theme folder holds ``templates/`` (files that override those of
   (backing up the platform's file), update, restore or remove, so that the
   host ends with exactly the theme's files and every file the toolkit did
   not put there is left alone or given back.
+* ``escaping_problems(text)``: why a template would write values into the
+  page unescaped (no ``<%page expression_filter="h"/>``, or ``| n``);
 * ``COMPILE_SOURCE``: Python 2.7/3 source run with the platform's own
   interpreter (not ``manage.py``): compiles each template with Mako and
   reports ``file:line`` for those that do not compile.
@@ -23,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import posixpath
+import re
 
 TEMPLATES_DEST = 'lms/templates/certificates'
 STATIC_DEST = 'lms/static/certificates'
@@ -120,6 +123,45 @@ CHANGING_ACTIONS = ('create', 'replace', 'update', 'restore', 'remove')
 def diff_text(actions):
     """One line per changing action, for --diff."""
     return ''.join('%s %s\n' % (action, dest) for action, dest in actions if action in CHANGING_ACTIONS)
+
+
+# edxmako renders every template with default_filters=['decode.utf8'] on
+# every release (common/djangoapps/edxmako/paths.py, add_lookup): nothing is
+# escaped unless the template asks. The platform's own certificate templates
+# ask with <%page expression_filter="h"/> on their first line (see
+# docs/research/certificate-template-escaping.md), and the tag covers only
+# the file it is in: a theme override without it writes platform_name, the
+# logo and footer URLs and the course's texts into the page raw.
+_PAGE_FILTER_RE = re.compile(r'''<%page\b[^>]*?\bexpression_filter\s*=\s*(["'])(.*?)\1''', re.S)
+_EXPRESSION_RE = re.compile(r'\$\{(.*?)\}', re.S)
+PAGE_FILTER_TAG = '<%page expression_filter="h"/>'
+
+
+def _filters(text):
+    return [part.strip() for part in text.split(',') if part.strip()]
+
+
+def escaping_problems(text):
+    """``[(line, message)]`` of the reasons ``text`` (a Mako template) would
+    write values into the page without HTML-escaping them.
+
+    Mako comments (lines starting with ``##``) do not count.
+    """
+    code = '\n'.join('' if line.lstrip().startswith('##') else line for line in text.split('\n'))
+    problems = []
+    pages = [m for m in _PAGE_FILTER_RE.finditer(code) if 'h' in _filters(m.group(2))]
+    if not pages:
+        problems.append((1, 'has no %s: the platform (edxmako) escapes nothing by default, so every '
+                            '${...} of this file would reach the page raw; add it as the first line, as '
+                            "every certificate template of the platform has it" % PAGE_FILTER_TAG))
+    for match in _EXPRESSION_RE.finditer(code):
+        expression, _bar, filters = match.group(1).rpartition('|')
+        if expression and 'n' in _filters(filters):
+            line = code.count('\n', 0, match.start()) + 1
+            problems.append((line, 'writes ${%s} unescaped ("| n" turns every filter off); drop "| n", '
+                                   'or wrap trusted markup in HTML() as the platform does'
+                                   % match.group(1).strip()[:80]))
+    return problems
 
 
 COMPILE_SOURCE = r'''

@@ -10,9 +10,10 @@ import tarfile
 
 import pytest
 
-from ansible.module_utils.openedx_theme import ThemeError, plan_deploy, theme_targets
+from ansible.module_utils.openedx_theme import ThemeError, escaping_problems, plan_deploy, theme_targets
 
 A, B, C = "a" * 64, "b" * 64, "c" * 64
+PAGE = '<%page expression_filter="h"/>\n'
 T = "lms/templates/certificates/"
 S = "lms/static/certificates/"
 
@@ -67,7 +68,7 @@ def tree(tmp_path):
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)
     (theme / "static/images").mkdir(parents=True)
-    (theme / "templates/valid.html").write_text("<h1>${certificate_title}</h1>\n% if x:\nyes\n% endif\n")
+    (theme / "templates/valid.html").write_text(PAGE + "<h1>${certificate_title}</h1>\n% if x:\nyes\n% endif\n")
     (theme / "static/images/logo.png").write_bytes(b"\x89PNG fake")
     user = pwd.getpwuid(os.getuid()).pw_name
     group = grp.getgrgid(os.getgid()).gr_name
@@ -111,13 +112,13 @@ def test_module_deploys_backs_up_and_is_idempotent(ansible_module, tree):
 
 def test_module_refuses_all_when_one_template_does_not_compile(ansible_module, tree):
     platform, theme, args = tree
-    (theme / "templates/_footer.html").write_text("ok\n\n<p>${ 1 + }</p>\n")
-    (theme / "templates/_header.html").write_text("% for a in b:\n${a}\n")
+    (theme / "templates/_footer.html").write_text(PAGE + "ok\n\n<p>${ 1 + }</p>\n")
+    (theme / "templates/_header.html").write_text(PAGE + "% for a in b:\n${a}\n")
     result = ansible_module("openedx_certificate_theme", args)
     assert result["failed"]
     errors = dict((e["file"], e["line"]) for e in result["errors"])
-    assert errors == {"templates/_footer.html": 3, "templates/_header.html": 1}, result["errors"]
-    assert "templates/_footer.html line 3" in result["msg"] and "nothing was deployed" in result["msg"]
+    assert errors == {"templates/_footer.html": 4, "templates/_header.html": 2}, result["errors"]
+    assert "templates/_footer.html line 4" in result["msg"] and "nothing was deployed" in result["msg"]
     assert (platform / "lms/templates/certificates/valid.html").read_text() == "<p>${platform_name}</p>\n"
     assert not (platform / "lms/static/certificates/images").exists()
     assert not os.path.exists(args["manifest"])
@@ -147,3 +148,37 @@ def test_module_bad_owner_names_the_option(ansible_module, tree):
     platform, theme, args = tree
     result = ansible_module("openedx_certificate_theme", dict(args, owner="no-such-user-xyz"))
     assert result["failed"] and result["msg"].startswith("owner: no user 'no-such-user-xyz'")
+
+
+# ------------------------------------------------------------ escaping (issue 10)
+
+@pytest.mark.parametrize("text,lines", [
+    (PAGE + "<p>${x}</p>", []),
+    ("<%page args='a' expression_filter='h, decode.utf8'/>\n${x}", []),
+    ("<p>${x}</p>", [1]),
+    ('## <%page expression_filter="h"/> only in a comment\n<p>${x}</p>', [1]),
+    ('<%page expression_filter="decode.utf8"/>\n${x}', [1]),
+    (PAGE + '<a href="${logo_url | n}">\n${name|n, decode.utf8}', [2, 3]),
+    (PAGE + "${x | h}\n${y | u}\n${ {'n': 1}['n'] }", []),
+])
+def test_escaping_problems(text, lines):
+    assert [line for line, _ in escaping_problems(text)] == lines
+
+
+def test_module_refuses_a_template_that_would_write_values_raw(ansible_module, tree):
+    platform, theme, args = tree
+    (theme / "templates/_accomplishment-header.html").write_text('<a href="${logo_url}">${platform_name}</a>\n')
+    (theme / "templates/_footer.html").write_text(PAGE + "<p>${company_tos_url | n}</p>\n")
+    result = ansible_module("openedx_certificate_theme", args)
+    assert result["failed"]
+    assert {(e["file"], e["line"]) for e in result["errors"]} == {
+        ("templates/_accomplishment-header.html", 1), ("templates/_footer.html", 2)}
+    assert "unescaped, nothing was deployed" in result["msg"] and 'expression_filter="h"' in result["msg"]
+    assert (platform / "lms/templates/certificates/valid.html").read_text() == "<p>${platform_name}</p>\n"
+    assert not os.path.exists(args["manifest"])
+
+    # The operator's explicit opt-out deploys them, with a warning each.
+    allowed = ansible_module("openedx_certificate_theme", dict(args, allow_unescaped=True))
+    assert not allowed.get("failed"), allowed
+    assert len(allowed["warnings"]) == 2 and "allow_unescaped is true" in str(allowed["warnings"][0])
+    assert (platform / "lms/templates/certificates/_footer.html").exists()
