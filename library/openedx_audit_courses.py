@@ -18,7 +18,7 @@ description:
     (active enrollments in the audit mode)."
   - "Proposes the value of C(AUDIT_CERT_CUTOFF_DATE): the day after the furthest end date among
     them. From the cutoff on, the platform gives audit learners C(audit_passing) / C(audit_notpassing)
-    instead of a certificate (legacy releases up to Lilac; the setting was removed in Maple)."
+    instead of a certificate (releases up to Lilac, legacy and modern; the setting was removed in Maple)."
   - "With I(cutoff_date), checks the operator's date instead: it must be a real C(YYYY-MM-DD) date
     (checked before the platform is started), and a date on or before the end date of a running audit
     course is refused, naming those courses and their end dates, unless I(force=true)."

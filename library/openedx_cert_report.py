@@ -15,13 +15,13 @@ description:
   - Returns, for each course, the figures of the platform's C(gen_cert_report) command as
     structured data; enrolled learners (active and all), certificates per status, downloadable
     certificates per mode, plus the active enrollments per mode.
-  - "Legacy releases (C(lms/djangoapps/certificates/management/commands/gen_cert_report.py)
-    exists, up to Hawthorn): the platform's own C(gen_cert_report -c COURSE) is run and its
+  - "Releases that have the command (C(lms/djangoapps/certificates/management/commands/gen_cert_report.py)
+    exists: up to Koa, legacy and modern): the platform's own C(gen_cert_report -c COURSE) is run and its
     output parsed (both the old single-space and the later padded layout)."
   - "Later releases (the command was removed in Lilac): the same figures are read from the
     platform's tables through its ORM, with the same queries, and returned with the same keys."
   - All courses are read in ONE platform process, which also checks that every course exists
-    (the platform's command prints zeros for a mistyped course id). Course ids are checked for
+    (C(gen_cert_report), where the release has it, prints zeros for a mistyped course id). Course ids are checked for
     format before the platform starts.
   - Reads only; never changes anything (check mode runs the same way).
 extends_documentation_fragment:

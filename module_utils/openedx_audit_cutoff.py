@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit-track cutoff decision, as pure functions (no platform, no I/O).
 
-``AUDIT_CERT_CUTOFF_DATE`` (legacy releases up to Lilac): audit-track
+``AUDIT_CERT_CUTOFF_DATE`` (releases up to Lilac; removed in Maple): audit-track
 learners whose certificate row is created on or after that date get status
 ``audit_passing`` / ``audit_notpassing`` instead of a certificate. Setting
 it while a course that offers an audit track is still running takes the

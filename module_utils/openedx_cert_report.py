@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The certificate report of a course: parse ``gen_cert_report``, shape figures.
 
-``gen_cert_report -c COURSE`` (legacy releases; removed in Lilac) prints::
+``gen_cert_report -c COURSE`` (every release up to Koa; removed in Lilac) prints::
 
     Looking up certificate states for COURSE
                      course ID   audit_enrolled     downloadable enrolled_current ...

@@ -7,8 +7,9 @@
 runs it (followed by any extra op sources) inside ONE
 ``manage.py SERVICE --settings=S shell -c SCRIPT`` process, so Django is set
 up with the platform's own settings, database and models. The text must run
-on the platform's interpreter, which is Python 2.7 on legacy releases
-(Hawthorn) and Python 3.5+ later: no f-strings, no keyword-only arguments,
+on the platform's interpreter, which is Python 2.7 up to Ironwood (Hawthorn,
+the last legacy release, and Ironwood, the first modern one), 3.5 on Juniper
+and 3.8 from Koa on: no f-strings, no keyword-only arguments,
 no ``nonlocal``, ASCII only. The unit tests check it with vermin.
 
 Protocol

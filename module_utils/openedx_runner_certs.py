@@ -15,8 +15,9 @@ Ops (all take ``course_id`` as the text the operator gave):
     enrollments per mode), ``certificates`` ``{status: n}``,
     ``certificates_total``. With ``require_exists`` a missing course is an
     op failure, which stops every later op of the process: generation never
-    starts for a course that does not exist (the platform's own commands
-    silently do nothing for it).
+    starts for a course that does not exist (the platform's own commands do
+    nothing for it and exit 0: ``ungenerated_certs`` up to Lilac,
+    ``cert_generation`` from Maple on).
 ``cert_report(course_id)``
     ``counts``: the flat mapping that ``gen_cert_report`` prints, computed
     with the same queries (see ``openedx_cert_report``).
@@ -205,8 +206,10 @@ def op_course_info(course_id, require_exists=False):
     exists, course = _course_exists(key)
     if require_exists and not exists:
         raise OpError('course %s does not exist on this platform (no course overview, not in '
-                      'the modulestore): check the course id; the platform itself would '
-                      'silently do nothing for it' % course_id)
+                      'the modulestore): check the course id; the platform\'s own commands '
+                      'would not stop on it (gen_cert_report prints zeros and ungenerated_certs '
+                      'exits 0 up to Lilac; cert_generation, from Maple on, only logs that '
+                      'each learner has no enrollment)' % course_id)
     enrollment = _required_model('student', 'CourseEnrollment')
     certificate = _required_model('certificates', 'GeneratedCertificate')
     mode_model = _model('course_modes', 'CourseMode')
