@@ -65,13 +65,13 @@ def test_deploy_refuse_broken_template_and_remove(legacy_host, playbook, tmp_pat
     broken = tmp_path / "broken-theme"
     shutil.copytree(str(THEME), str(broken))
     (broken / "templates" / "_certificate_footer.html").write_text(
-        "<footer>\n% for x in items:\n<p>${x}</p>\n</footer>\n")  # no "% endfor"
+        '<%page expression_filter="h"/>\n<footer>\n% for x in items:\n<p>${x}</p>\n</footer>\n')  # no "% endfor"
     (broken / "static" / "css" / "certificates.css").write_text("body { color: red; }\n")
     before = {path: sha(host, path) for path in (HEADER, CSS)}
     footer_before = sha(host, PLATFORM + "/lms/templates/certificates/_certificate_footer.html")
     run = playbook("theme.yml", [host], extra_vars={"theme_src": str(broken)})
     assert run.rc != 0
-    assert "templates/_certificate_footer.html line 2" in run.output, run.output[-3000:]
+    assert "templates/_certificate_footer.html line 3" in run.output, run.output[-3000:]
     assert "nothing was deployed" in run.output
     assert {path: sha(host, path) for path in (HEADER, CSS)} == before
     assert sha(host, PLATFORM + "/lms/templates/certificates/_certificate_footer.html") == footer_before
@@ -117,7 +117,7 @@ print(json.dumps(found))
 """ % DEMO
 
 
-def test_certificate_pages_in_chromium(legacy_host, playbook):
+def test_certificate_pages_in_chromium(legacy_host, playbook, tmp_path):
     # scripts/install-system-packages.sh installs Debian's chromium.
     assert chromium_binary() is not None, "Debian's chromium is not installed (make setup installs it)"
     host = legacy_host
@@ -153,3 +153,56 @@ def test_certificate_pages_in_chromium(legacy_host, playbook):
         page = browser.evaluate(CHECK_PAGE)
         assert page.get("certificate_title") is None and page["logo_width"] == 0
         assert page.get("platform_name") is None
+
+        # Issue 10: what a hostile value would do, had the toolkit let it
+        # through. It goes straight into the database, past the toolkit.
+        honor_id = downloadable["honor"][0]
+        rows = host.platform_json(HOSTILE_ROW_CODE)
+        page_url = "%s/certificates/user/%d/course/%s" % (relay.base_url, honor_id, DEMO)
+        # The deployed header has the page filter: the value is shown as text, nothing runs.
+        browser.open(page_url)
+        page = browser.evaluate(HOSTILE_CHECK)
+        assert page["pwned"] is None and page["platform_name"] == HOSTILE, page
+        # A header without it (as a theme override of someone else's might
+        # be) writes the value raw, and the script runs.
+        host.sh("sed -i 1d " + HEADER)
+        browser.open(page_url)
+        page = browser.evaluate(HOSTILE_CHECK)
+        assert page["pwned"] == "1", page
+
+    # The toolkit refuses both: such a template, and such a value.
+    unescaped = tmp_path / "unescaped-theme"
+    shutil.copytree(str(THEME), str(unescaped))
+    header = unescaped / "templates" / "_accomplishment-header.html"
+    header.write_text("".join(header.read_text().splitlines(True)[1:]))
+    before = sha(host, HEADER)
+    run = playbook("theme.yml", [host], extra_vars={"theme_src": str(unescaped)})
+    assert run.rc != 0
+    assert 'templates/_accomplishment-header.html line 1: has no <%page expression_filter="h"/>' \
+        in run.failure_messages(), run.output[-3000:]
+    assert sha(host, HEADER) == before
+    run = playbook("site.yml", [host], extra_vars=dict(HTML_VIEW, openedx_certificates_platform_name=HOSTILE))
+    assert run.rc != 0
+    assert "configuration.default.platform_name (variable openedx_certificates_platform_name)" \
+        in run.failure_messages(), run.output[-3000:]
+    assert host.platform_json(ROW_COUNT_CODE) == rows
+
+
+HOSTILE = "<img src=x onerror=\"document.body.setAttribute('data-pwned', '1')\">"
+HOSTILE_CHECK = """(() => ({
+  pwned: document.body.getAttribute('data-pwned'),
+  platform_name: (document.querySelector('#platform-name') || {}).textContent,
+}))()"""
+ROW_COUNT_CODE = """
+import json
+from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration
+print(json.dumps(CertificateHtmlViewConfiguration.objects.count()))
+"""
+HOSTILE_ROW_CODE = """
+import json
+from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration
+config = json.loads(CertificateHtmlViewConfiguration.current().configuration)
+config["default"]["platform_name"] = %r
+CertificateHtmlViewConfiguration(enabled=True, configuration=json.dumps(config)).save()
+print(json.dumps(CertificateHtmlViewConfiguration.objects.count()))
+""" % HOSTILE
