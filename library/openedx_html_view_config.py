@@ -166,7 +166,11 @@ rows:
   returned: always
   type: int
 migrations:
-  description: With I(migrate_first), the migrations that were pending and those applied.
+  description:
+    - With I(migrate_first), the migrations that were pending (the plan before the run) and those
+      applied.
+    - When a migration failed, also C(remaining) (still pending after the run) and C(failed_migration);
+      the migrations applied before it stay applied, so the result is C(changed).
   returned: when migrate_first is true
   type: dict
   sample: {"pending": ["certificates.0002_data"], "applied": ["certificates.0002_data"]}
@@ -256,6 +260,14 @@ def main():
                                  % (params['service'], ', '.join(migrated['remaining'])), **result)
 
     if failure is not None:
+        if failure.get('op') == 'migrate':
+            # Migrations run one by one and are not rolled back: those applied
+            # before the failing one stay applied, and that is a change.
+            result['migrations'] = dict(pending=failure.get('pending', []),
+                                        applied=failure.get('applied', []),
+                                        remaining=failure.get('remaining', []),
+                                        failed_migration=failure.get('failed_migration'))
+            result['changed'] = bool(failure.get('applied'))
         result.update(op_failure(module, failure))
         module.fail_json(**result)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import openedx_html_view_config
-from test_openedx_runner import GOOD, db_rows, make_platform, platform_template  # noqa: F401
+from test_openedx_runner import GOOD, add_failing_migration, db_rows, make_platform, platform_template  # noqa: F401
 
 ME = pwd.getpwuid(os.geteuid()).pw_name
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,3 +272,21 @@ def test_ansible_doc_renders():
     assert proc.returncode == 0, proc.stderr
     assert "allowed_extra_modes" in proc.stdout and "migrate_first" in proc.stdout
     assert "ERROR" not in proc.stderr
+
+
+def test_real_platform_migration_failing_midway(make_platform, ansible_module):  # noqa: F811
+    """site.yml's LMS migrations run here (migrate_first): a migration that
+    fails after others were applied is a change, and the result says which."""
+    platform = make_platform(migrated=False)
+    boom = add_failing_migration(platform)
+    real = dict(configuration=copy.deepcopy(GOOD), platform_dir=str(platform), python=sys.executable,
+                settings="test", user=ME, migrate_first=True)
+    plan = ansible_module("openedx_html_view_config", real, check_mode=True)["migrations"]["pending"]
+    result = ansible_module("openedx_html_view_config", real)
+    assert result["failed"] is True
+    assert result["changed"] is True, "migrations were applied before the failure"
+    assert result["migrations"]["pending"] == plan
+    assert result["migrations"]["applied"] == plan[:-1]
+    assert result["migrations"]["remaining"] == [boom]
+    assert result["migrations"]["failed_migration"] == boom
+    assert "migration %s failed" % boom in result["msg"]
