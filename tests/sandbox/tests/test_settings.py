@@ -1,10 +1,13 @@
 """Settings resolution, as edx-platform's manage.py / aws.py / production.py."""
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
+import yaml
 
-from conftest import PLATFORM, Host
+from conftest import PLATFORM, SANDBOX, Host
 
 SHOW = ("import json; from django.conf import settings as s; "
         "result = {'module': s.SETTINGS_MODULE, 'features': s.FEATURES, 'cutoff': s.AUDIT_CERT_CUTOFF_DATE, "
@@ -73,8 +76,15 @@ def test_modern_reads_yaml(make_host, release):
     assert r["features"]["CERTIFICATES_HTML_VIEW"] is True
     assert r["features"]["ENABLE_DISCUSSION_SERVICE"] is True
     assert r["db"] == host.db
-    # the cutoff is honoured until Lilac, removed in Maple
-    assert (r["cutoff"] is not None) == (release == "lilac")
+    # Lilac parses the cutoff (lms/envs/production.py); Maple removed that, so
+    # the YAML key is only splatted: the raw string, which nothing reads.
+    kind = host.script("from django.conf import settings as s; "
+                       "result = type(s.AUDIT_CERT_CUTOFF_DATE).__name__")
+    assert kind == ("datetime" if release == "lilac" else "str")
+    if release == "lilac":
+        assert r["cutoff"].startswith("2016-03-01 00:00:00")
+    else:
+        assert r["cutoff"] == "2016-03-01"
 
 
 def test_lms_cfg_missing_is_improperly_configured(make_host):
@@ -82,18 +92,6 @@ def test_lms_cfg_missing_is_improperly_configured(make_host):
     proc = host.manage("lms", "showmigrations", env={"LMS_CFG": None})
     assert proc.returncode != 0
     assert "django.core.exceptions.ImproperlyConfigured: Set the LMS_CFG env variable" in proc.stderr
-
-
-def test_cms_cfg_falls_back_to_studio_cfg(make_host, tmp_path):
-    host = make_host("maple", features={"cms": {"CERTIFICATES_HTML_VIEW": True}, "lms": {}})
-    code = "from django.conf import settings as s; result = [s.CONFIG_FILE, s.FEATURES['CERTIFICATES_HTML_VIEW']]"
-    assert host.script(code, service="cms") == [str(host.root / "studio.yml"), True]
-    other = tmp_path / "cms-other.yml"
-    other.write_text((host.root / "studio.yml").read_text().replace("CERTIFICATES_HTML_VIEW: true",
-                                                                   "CERTIFICATES_HTML_VIEW: false"))
-    assert host.script(code, service="cms", env={"CMS_CFG": str(other)}) == [str(other), False]
-    proc = host.manage("cms", "showmigrations", env={"STUDIO_CFG": None, "CMS_CFG": None})
-    assert "ImproperlyConfigured: Set the STUDIO_CFG env variable" in proc.stderr
 
 
 @pytest.mark.parametrize("release,missing", [("hawthorn", "production"), ("lilac", "aws"), ("maple", "aws")])
@@ -107,7 +105,7 @@ def test_settings_module_absent_on_release(make_host, release, missing):
 def test_manage_start_log(make_host, tmp_path):
     host = make_host("hawthorn")
     host.manage("lms", "showmigrations", "certificates", check=True)
-    host.manage("cms", "showmigrations", "certificates", check=True)
+    host.manage("cms", "showmigrations", "config_models", check=True)
     lines = host.start_log.read_text().splitlines()
     assert len(lines) == 2
     stamp, pid, argv = lines[0].split(" ", 2)
@@ -124,3 +122,110 @@ def test_shell_reads_script_on_stdin(make_host):
     proc = host.manage("lms", "shell", stdin="from django.conf import settings\nprint('RELEASE-OK', settings.SETTINGS_MODULE)\n")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "RELEASE-OK lms.envs.production\n"
+
+
+# --- modern production settings: the rules of Lilac's and Maple's
+# lms/envs/production.py and cms/envs/production.py (see their docstrings) ---
+
+MODERN = ["lilac", "maple"]
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_every_yaml_key_becomes_a_setting(make_host, release):
+    host = make_host(release, extra={"SOME_NEW_SETTING": 5, "LANGUAGE_CODE": "fr",
+                                     "FEATURES": {"CERTIFICATES_HTML_VIEW": True}})
+    code = ("from django.conf import settings as s; "
+            "result = [s.SOME_NEW_SETTING, s.LANGUAGE_CODE, s.ENV_TOKENS['SOME_NEW_SETTING'], "
+            "s.FEATURES['CERTIFICATES_HTML_VIEW'], s.FEATURES['ENABLE_DISCUSSION_SERVICE']]")
+    for service in ("lms", "cms"):
+        # FEATURES is one of the merged keys: merged key by key, not replaced
+        assert host.script(code, service=service) == [5, "fr", 5, True, True], service
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_yaml_logging_does_not_replace_the_logging_config(make_host, release, tmp_path):
+    log = tmp_path / "from-yaml.log"
+    yaml_logging = {"version": 1, "disable_existing_loggers": False,
+                    "handlers": {"yaml_file": {"class": "logging.FileHandler", "filename": str(log)}},
+                    "root": {"handlers": ["yaml_file"], "level": "DEBUG"}}
+    host = make_host(release, extra={"LOGGING": yaml_logging})
+    code = ("import logging; from django.conf import settings as s\n"
+            "logging.getLogger('sandbox.test').warning('written through the YAML handler?')\n"
+            "result = [sorted(s.LOGGING['handlers']), s.ENV_TOKENS['LOGGING'] == s.LOGGING]")
+    for service in ("lms", "cms"):
+        handlers, same = host.script(code, service=service)
+        assert "yaml_file" not in handlers and not same, service
+        assert not log.exists(), "%s: the YAML's LOGGING took effect" % service
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_time_zone_comes_from_celery_timezone(make_host, release):
+    code = "from django.conf import settings as s; result = s.TIME_ZONE"
+    # write_config.py writes TIME_ZONE: America/New_York; production.py resets it
+    host = make_host(release, extra={"TIME_ZONE": "America/New_York"})
+    assert host.script(code) == host.script(code, service="cms") == "UTC"
+    host = make_host(release, extra={"TIME_ZONE": "America/New_York", "CELERY_TIMEZONE": "Europe/Paris"})
+    assert host.script(code) == host.script(code, service="cms") == "Europe/Paris"
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_empty_yaml_fails_as_on_the_platform(make_host, release):
+    host = make_host(release)
+    (host.root / "lms.yml").write_text("")
+    proc = host.manage("lms", "showmigrations")
+    assert proc.returncode == 1
+    assert "TypeError: argument of type 'NoneType' is not iterable" in proc.stderr
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_studio_reads_studio_cfg_only(make_host, release, tmp_path):
+    """CMS_CFG came with edx-platform PR #29534 (January 2022, Nutmeg); Lilac
+    and Maple read STUDIO_CFG and nothing else, and say nothing about CMS_CFG."""
+    host = make_host(release, features={"cms": {"CERTIFICATES_HTML_VIEW": True}, "lms": {}})
+    code = "from django.conf import settings as s; result = [s.CONFIG_FILE, s.FEATURES['CERTIFICATES_HTML_VIEW']]"
+    other = tmp_path / "cms-other.yml"
+    other.write_text((host.root / "studio.yml").read_text().replace("CERTIFICATES_HTML_VIEW: true",
+                                                                   "CERTIFICATES_HTML_VIEW: false"))
+    assert host.script(code, service="cms", env={"CMS_CFG": str(other)}) == [str(host.root / "studio.yml"), True]
+    proc = host.manage("cms", "showmigrations", env={"STUDIO_CFG": None, "CMS_CFG": str(other)})
+    assert proc.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set the STUDIO_CFG env variable" in proc.stderr
+    proc = host.manage("cms", "showmigrations", "config_models", env={"CMS_CFG": str(other)})
+    assert proc.returncode == 0 and "deprecat" not in proc.stderr.lower(), proc.stderr
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple"])
+def test_studio_does_not_install_the_certificates_app(make_host, release):
+    host = make_host(release)
+    code = ("from django.apps import apps\n"
+            "from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration as C\n"
+            "result = [apps.is_installed('lms.djangoapps.certificates'), C._meta.app_label, C.current().enabled]")
+    # the model still imports (it names its app_label) and its table is shared
+    assert host.script(code, service="cms") == [False, "certificates", False]
+    assert host.script(code) == [True, "certificates", False]
+    proc = host.manage("cms", "showmigrations", "certificates")
+    assert proc.returncode != 0
+    assert "No installed app with label 'certificates'" in proc.stderr
+    assert "certificates" not in host.manage("cms", "showmigrations", check=True).stdout
+
+
+@pytest.mark.parametrize("release", MODERN)
+def test_write_config_yaml_gives_a_working_sandbox(make_host, release, tmp_path):
+    """The image's own YAML (write_config.py), now that every key is a setting."""
+    subprocess.run([sys.executable, str(SANDBOX / "image" / "files" / "write_config.py"), release,
+                    str(tmp_path / "dest")], check=True, capture_output=True)
+    host = make_host(release)
+    for name in ("lms.yml", "studio.yml"):
+        data = yaml.safe_load((tmp_path / "dest" / "edx" / "etc" / name).read_text())
+        data["DATABASES"]["default"]["NAME"] = host.db
+        (host.root / name).write_text(yaml.safe_dump(data))
+    host.manage("lms", "createcachetable", check=True)
+    code = ("from django.conf import settings as s; from django.core.cache import cache\n"
+            "cache.set('k', 'v')\n"
+            "result = [s.TIME_ZONE, s.CACHES['default']['BACKEND'], s.CELERY_ALWAYS_EAGER, s.PLATFORM_NAME,"
+            " s.DATABASES['default']['OPTIONS'], s.FEATURES['CERTIFICATES_HTML_VIEW'], cache.get('k'),"
+            " sorted(s.LOGGING['handlers'])]")
+    expected = ["UTC", "django.core.cache.backends.db.DatabaseCache", False, "Sandbox edX",
+                {"timeout": 30, "transaction_mode": "IMMEDIATE"}, False, "v", ["console"]]
+    assert host.script(code) == expected
+    assert host.script(code, service="cms") == expected

@@ -11,3 +11,13 @@ from lms.envs.common import *  # noqa
 SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", "cms")
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
+
+# Studio has its own INSTALLED_APPS on the real platform (cms/envs/common.py),
+# and the certificates app is not in it: not in Hawthorn's, nor in the
+# Lilac-era, Maple-era and later copies read, nor on 2023 master
+# (apps.is_installed('lms.djangoapps.certificates') is False in cms).
+# Studio's certificate pages read the course's certificate configurations
+# from the modulestore (here: the sandbox app), and the certificates models
+# still import in Studio because each names its app_label; Studio's
+# `migrate` does not touch their tables.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "lms.djangoapps.certificates.apps.CertificatesConfig"]

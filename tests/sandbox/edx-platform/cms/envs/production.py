@@ -1,41 +1,76 @@
 """
-Modern (Ironwood onward) production settings: one YAML file named by CMS_CFG, or STUDIO_CFG when CMS_CFG is unset.
+Modern (Ironwood onward) production settings of Studio: one YAML file named by
+STUDIO_CFG.
+
+Follows edx-platform's cms/envs/production.py of Lilac and Maple
+(open-release/lilac.master, open-release/maple.master); the rules are those
+of lms/envs/production.py (see its docstring), with these differences:
+
+- `CONFIG_FILE = get_env_setting('STUDIO_CFG')` (line 54 of the Lilac-era
+  copy read, fccn/edx-platform@11af82ca cms/envs/production.py; the same
+  statement in the Maple-based eduNEXT/edunext-platform@2a28fdb2): Lilac and
+  Maple read STUDIO_CFG and nothing else. CMS_CFG came later: edx-platform
+  PR #29534 (ADR docs/decisions/0013-cms-vs-studio.rst, merged January 2022,
+  after Maple was cut; first release Nutmeg) made CMS_CFG the variable and
+  kept STUDIO_CFG as a deprecated fallback that warns. So here CMS_CFG is
+  ignored, without a word, and an unset STUDIO_CFG is
+  `ImproperlyConfigured: Set the STUDIO_CFG env variable`.
+- Studio's production.py does not parse AUDIT_CERT_CUTOFF_DATE (the LMS's
+  did, until Lilac): in Studio that key is only a string setting.
 """
 # pylint: disable=wildcard-import, unused-wildcard-import
 import codecs
-import os
+import copy
 
-import dateutil.parser
 import yaml
 
-from openedx.core.release import RELEASE_SETTINGS, honours_audit_cutoff, release_line
-from openedx.core.settings_helpers import get_env_setting, merge_features, missing_settings_module
+from openedx.core.release import RELEASE_SETTINGS, release_line
+from openedx.core.settings_helpers import get_env_setting, get_logger_config, missing_settings_module
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
 
 from .common import *  # noqa
 
+# cms/envs/common.py of the real platform (not in the sandbox's common.py)
+CELERY_TIMEZONE = "UTC"
+
 # A file path to a YAML file from which to load all the configuration for the edx platform
-CONFIG_FILE = os.environ.get("CMS_CFG") or get_env_setting("STUDIO_CFG")
+CONFIG_FILE = get_env_setting("STUDIO_CFG")
 
 with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
-    __config__ = yaml.safe_load(f) or {}
+    __config__ = yaml.safe_load(f)
 
     # ENV_TOKENS and AUTH_TOKENS are included for reverse compatibility.
     ENV_TOKENS = __config__
     AUTH_TOKENS = __config__
 
-SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", "cms")
+    # Add the key/values from config into the global namespace of this module.
+    # But don't override the FEATURES dict because we do that in an additive way.
+    __config_copy__ = copy.deepcopy(__config__)
 
-# Settings that are plain copies of the YAML keys
-for _key in ("PLATFORM_NAME", "SITE_NAME", "LMS_ROOT_URL", "CMS_BASE", "SECRET_KEY",
-             "DATABASES", "CACHES", "CELERY_ALWAYS_EAGER", "LOGGING"):
-    if _key in __config__:
-        globals()[_key] = __config__[_key]
+    KEYS_WITH_MERGED_VALUES = [
+        "FEATURES",
+        "TRACKING_BACKENDS",
+        "EVENT_TRACKING_BACKENDS",
+        "JWT_AUTH",
+        "CELERY_QUEUES",
+        "MKTG_URL_LINK_MAP",
+        "MKTG_URL_OVERRIDES",
+    ]
+    for key in KEYS_WITH_MERGED_VALUES:
+        if key in __config_copy__:
+            del __config_copy__[key]
 
-merge_features(FEATURES, __config__.get("FEATURES", {}))
+    vars().update(__config_copy__)
 
-# Cutoff date for granting audit certificates (removed in Maple)
-if honours_audit_cutoff() and __config__.get("AUDIT_CERT_CUTOFF_DATE", None):
-    AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(__config__.get("AUDIT_CERT_CUTOFF_DATE"))
+# Timezone overrides
+TIME_ZONE = ENV_TOKENS.get("CELERY_TIMEZONE", CELERY_TIMEZONE)
+
+ENV_FEATURES = ENV_TOKENS.get("FEATURES", {})
+for feature, value in ENV_FEATURES.items():
+    FEATURES[feature] = value
+
+LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
+                            logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
+                            service_variant=SERVICE_VARIANT)

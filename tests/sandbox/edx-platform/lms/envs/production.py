@@ -1,41 +1,96 @@
 """
 Modern (Ironwood onward) production settings: one YAML file named by LMS_CFG.
+
+Follows edx-platform's lms/envs/production.py of Lilac and Maple
+(open-release/lilac.master, open-release/maple.master). Each rule below names
+the real statement. No byte-exact copy of those two branches could be read
+here; the line numbers are those of a Maple-based copy
+(eduNEXT/edunext-platform@1d89d8f5, lms/envs/production.py), whose YAML block
+sits on the same lines as 2023 master's (63-91) because both list eight
+merged keys; Lilac and Maple as cut list seven, one line less.
+
+- `CONFIG_FILE = get_env_setting('LMS_CFG')` (line 63): unset is
+  `ImproperlyConfigured: Set the LMS_CFG env variable`.
+- `__config__ = yaml.safe_load(f)` (line 66), with no fallback: an empty
+  file is None, and the real code then fails with
+  `TypeError: argument of type 'NoneType' is not iterable`.
+- `ENV_TOKENS = AUTH_TOKENS = __config__` (lines 70-71).
+- `vars().update(__config_copy__)` (line 91): EVERY top-level key becomes a
+  setting, except KEYS_WITH_MERGED_VALUES (lines 77-86), which the file
+  merges itself further down. Lilac and Maple as cut list seven keys;
+  `REST_FRAMEWORK` joined the list on master in March 2022 (PR #30112, with
+  a backport PR #30142 to a branch not identified here). The sandbox has
+  none of the settings those six keys (other than FEATURES) merge into, so
+  they are only kept out of the splat.
+- `FEATURES[feature] = value` for each YAML feature: merged key by key.
+- `TIME_ZONE = ENV_TOKENS.get('CELERY_TIMEZONE', CELERY_TIMEZONE)`: the
+  YAML's TIME_ZONE never takes effect (CELERY_TIMEZONE is 'UTC' in
+  lms/envs/common.py).
+- `LOGGING = get_logger_config(LOG_DIR, ...)`, after the splat: a LOGGING
+  key in the YAML never takes effect (the sandbox's get_logger_config is a
+  stand-in, see settings_helpers.py).
+- `AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(...)` until Lilac; Maple
+  dropped those lines, so there the YAML key is just a string setting that
+  nothing reads.
 """
 # pylint: disable=wildcard-import, unused-wildcard-import
 import codecs
-import os
+import copy
 
 import dateutil.parser
 import yaml
 
 from openedx.core.release import RELEASE_SETTINGS, honours_audit_cutoff, release_line
-from openedx.core.settings_helpers import get_env_setting, merge_features, missing_settings_module
+from openedx.core.settings_helpers import get_env_setting, get_logger_config, missing_settings_module
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
 
 from .common import *  # noqa
 
+# lms/envs/common.py of the real platform (not in the sandbox's common.py)
+CELERY_TIMEZONE = "UTC"
+
 # A file path to a YAML file from which to load all the configuration for the edx platform
 CONFIG_FILE = get_env_setting("LMS_CFG")
 
 with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
-    __config__ = yaml.safe_load(f) or {}
+    __config__ = yaml.safe_load(f)
 
     # ENV_TOKENS and AUTH_TOKENS are included for reverse compatibility.
     ENV_TOKENS = __config__
     AUTH_TOKENS = __config__
 
-SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", "lms")
+    # Add the key/values from config into the global namespace of this module.
+    # But don't override the FEATURES dict because we do that in an additive way.
+    __config_copy__ = copy.deepcopy(__config__)
 
-# Settings that are plain copies of the YAML keys
-for _key in ("PLATFORM_NAME", "SITE_NAME", "LMS_ROOT_URL", "CMS_BASE", "SECRET_KEY",
-             "DATABASES", "CACHES", "CELERY_ALWAYS_EAGER", "LOGGING"):
-    if _key in __config__:
-        globals()[_key] = __config__[_key]
+    KEYS_WITH_MERGED_VALUES = [
+        "FEATURES",
+        "TRACKING_BACKENDS",
+        "EVENT_TRACKING_BACKENDS",
+        "JWT_AUTH",
+        "CELERY_QUEUES",
+        "MKTG_URL_LINK_MAP",
+        "MKTG_URL_OVERRIDES",
+    ]
+    for key in KEYS_WITH_MERGED_VALUES:
+        if key in __config_copy__:
+            del __config_copy__[key]
 
-merge_features(FEATURES, __config__.get("FEATURES", {}))
+    vars().update(__config_copy__)
+
+for feature, value in ENV_TOKENS.get("FEATURES", {}).items():
+    FEATURES[feature] = value
+
+# Timezone overrides
+TIME_ZONE = ENV_TOKENS.get("CELERY_TIMEZONE", CELERY_TIMEZONE)
+
+LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
+                            logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
+                            local_loglevel=ENV_TOKENS.get("LOCAL_LOGLEVEL", "INFO"),
+                            service_variant=SERVICE_VARIANT)
 
 # Cutoff date for granting audit certificates (removed in Maple)
-if honours_audit_cutoff() and __config__.get("AUDIT_CERT_CUTOFF_DATE", None):
-    AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(__config__.get("AUDIT_CERT_CUTOFF_DATE"))
+if honours_audit_cutoff() and ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE", None):
+    AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE"))

@@ -25,3 +25,20 @@ def merge_features(features, overrides):
     """FEATURES from the config file are merged key by key over the defaults."""
     for feature, value in (overrides or {}).items():
         features[feature] = value
+
+
+def get_logger_config(log_dir=None, logging_env="no_env", local_loglevel="INFO", service_variant=""):
+    """
+    Stand-in for edx-platform's openedx/core/lib/logsettings.py get_logger_config,
+    which production.py calls AFTER loading the config file, so that a LOGGING
+    key in the file never takes effect. The real one also logs to syslog
+    (/dev/log) and a tracking log; the sandbox keeps one console handler
+    (WARNING and up on stderr), the same as lms/envs/common.py's LOGGING.
+    The arguments are those of the real function; the stand-in ignores them.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler", "level": "WARNING"}},
+        "root": {"handlers": ["console"], "level": "INFO"},
+    }
