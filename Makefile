@@ -14,7 +14,7 @@ export CONTAINERS_CONF := $(CURDIR)/tests/sandbox/image/containers.conf
 export CONTAINERS_STORAGE_CONF := $(CURDIR)/.sandbox/storage.conf
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean old-django
+.PHONY: setup demo test bench unit sandbox-test images hosts fleet down clean collection old-django
 
 # The Debian packages come first: python3-venv is one of them. A venv that
 # Debian's python3 half-made without it (no pip) is made again.
@@ -79,6 +79,11 @@ unit: setup
 
 sandbox-test: setup
 	pytest -q tests/sandbox/tests
+
+# The collection openedx.certificates (dist/openedx-certificates-X.Y.Z.tar.gz),
+# which ansible-galaxy collection install accepts offline.
+collection: setup
+	python3 scripts/collection.py --output-path dist
 
 down:
 	$(SANDBOX) down

@@ -244,12 +244,36 @@ class PlaybookRun:
         return " ".join(messages)
 
 
+_INSTALLED = {}
+
+
+def installed_collection():
+    """``make collection``'s archive, installed offline into .sandbox once per
+    test session; the collections path to use."""
+    if "path" not in _INSTALLED:
+        dist = ROOT / ".sandbox" / "it-dist"
+        subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "collection.py"),
+                        "--output-path", str(dist)], check=True, capture_output=True, env=podman_env())
+        path = ROOT / ".sandbox" / "it-collections"
+        archive = sorted(dist.glob("openedx-certificates-*.tar.gz"))[-1]
+        env = podman_env()
+        env.pop("ANSIBLE_CONFIG")
+        subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-galaxy"), "collection", "install", "--offline",
+                        "--force", "-p", str(path), str(archive)], check=True, capture_output=True, env=env,
+                       cwd=str(dist))
+        _INSTALLED["path"] = path
+    return _INSTALLED["path"]
+
+
 def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None,
-                 host_vars=None, groups=None):
+                 host_vars=None, groups=None, from_collection=False):
     """Run a playbook against the given SandboxHost list with the podman connection.
 
     host_vars maps a host name to its inventory variables; groups maps a
-    group name (a child of "openedx") to host names.
+    group name (a child of "openedx") to host names. With from_collection
+    the playbook is the installed collection's (openedx.certificates.NAME),
+    run as an operator who installed it would: without this checkout's
+    ansible.cfg, from another folder.
     """
     host_vars = host_vars or {}
     children = {"openedx": {"hosts": {h.name: host_vars.get(h.name, {}) for h in hosts}}}
@@ -261,7 +285,16 @@ def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags
                          "children": children}}
     inv_path = ROOT / ".sandbox" / "it-inventory-{}.json".format(uuid.uuid4().hex[:8])
     inv_path.write_text(json.dumps(inventory))
-    cmd = ["ansible-playbook", "-i", str(inv_path), str(ROOT / "playbooks" / playbook)]
+    env = podman_env()
+    cwd = str(ROOT)
+    if from_collection:
+        target = "openedx.certificates." + playbook.rsplit(".", 1)[0]
+        env.pop("ANSIBLE_CONFIG")
+        env["ANSIBLE_COLLECTIONS_PATH"] = str(installed_collection())
+        cwd = str(ROOT / ".sandbox")
+    else:
+        target = str(ROOT / "playbooks" / playbook)
+    cmd = ["ansible-playbook", "-i", str(inv_path), target]
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
     if check:
@@ -270,11 +303,10 @@ def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags
         cmd.append("--diff")
     if tags:
         cmd += ["--tags", tags]
-    env = podman_env()
     env["ANSIBLE_STDOUT_CALLBACK"] = "json"
     env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(ROOT))
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=cwd)
     finally:
         inv_path.unlink()
     return PlaybookRun(proc)

@@ -4,8 +4,8 @@
 ansible-test only works inside ``ansible_collections/NAMESPACE/NAME/``. This
 script copies the project's plugins into such a tree::
 
-    ansible_collections/openedx_toolkit/certificates/
-      galaxy.yml  meta/runtime.yml
+    ansible_collections/openedx/certificates/
+      galaxy.yml  meta/runtime.yml  README.md
       plugins/modules/      <- library/*.py
       plugins/module_utils/ <- module_utils/*.py
       plugins/filter/       <- filter_plugins/*.py
@@ -14,7 +14,9 @@ script copies the project's plugins into such a tree::
 
 and rewrites ``ansible.module_utils.openedx_x`` imports (the form that works
 with ansible.cfg's ``module_utils`` path) to the collection's import path, so
-that validate-modules and the import test load the real code.
+that validate-modules and the import test load the real code. The layout and
+the rewriting are scripts/collection.py's, which ``make collection`` builds
+the released archive with.
 
 ansible-test's ``--venv`` and ``--local`` bootstrap pip by downloading a
 ``get-pip`` script from the internet. Offline, ``ensure_pip_bootstrap()``
@@ -43,119 +45,26 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMESPACE = "openedx_toolkit"
-NAME = "certificates"
-COLLECTION_PREFIX = f"ansible_collections.{NAMESPACE}.{NAME}.plugins.module_utils"
+sys.path.insert(0, str(ROOT / "scripts"))
+import collection  # noqa: E402  (scripts/collection.py: the one layout of the collection)
+
+NAMESPACE = collection.NAMESPACE
+NAME = collection.NAME
+COLLECTION_PREFIX = collection.COLLECTION_PREFIX
+PLUGIN_DIRS = collection.PLUGIN_DIRS
+rewrite_imports = collection.rewrite_imports
+rewrite_module_refs = collection.rewrite_module_refs
+rewrite_doc_fragments = collection.rewrite_doc_fragments
 IGNORE_SOURCE = ROOT / "tests" / "quality" / "sanity-ignore.txt"
 ANSIBLE_CORE_LINE = "2.19"
 PIP_VERSION = "24.2"
 STANDIN_MARKER = "openedx-toolkit offline get-pip stand-in"
 
-# project folder -> collection folder
-PLUGIN_DIRS = {
-    "library": "plugins/modules",
-    "module_utils": "plugins/module_utils",
-    "filter_plugins": "plugins/filter",
-    "doc_fragments": "plugins/doc_fragments",
-}
-
-GALAXY_YML = f"""\
-namespace: {NAMESPACE}
-name: {NAME}
-version: 0.0.1
-readme: README.md
-authors:
-  - openedx-certificates-toolkit
-description: Temporary collection tree for ansible-test sanity (built by tests/quality/sanity_tree.py).
-license:
-  - AGPL-3.0-or-later
-tags: [openedx]
-dependencies: {{}}
-repository: https://example.invalid/openedx-certificates-toolkit
-"""
-
-RUNTIME_YML = """\
----
-requires_ansible: ">=2.19.0"
-"""
-
-
-def rewrite_imports(text: str, util_names: set[str]) -> str:
-    """``ansible.module_utils.openedx_x`` -> the collection's module_utils, for our own utils only."""
-    def dotted(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in util_names:
-            return match.group(0)
-        return f"{COLLECTION_PREFIX}.{name}"
-
-    # from ansible.module_utils.openedx_x import ...   /   import ansible.module_utils.openedx_x
-    text = re.sub(r"\bansible\.module_utils\.(\w+)\b", dotted, text)
-
-    # from ansible.module_utils import openedx_x [as y][, openedx_z]
-    def from_package(match: re.Match) -> str:
-        imported = [part.strip().split()[0] for part in match.group(2).split(",")]
-        if imported and all(name in util_names for name in imported):
-            return f"{match.group(1)}from {COLLECTION_PREFIX} import {match.group(2)}"
-        return match.group(0)
-
-    text = re.sub(r"^(\s*)from ansible\.module_utils import ([^\n(#]+)", from_package, text, flags=re.M)
-    return text
-
-
-def rewrite_module_refs(text: str, module_names: set[str]) -> str:
-    """Short names of our modules in docs (``M(openedx_x)``, ``seealso: - module: openedx_x``) -> FQCN.
-
-    In ``library/`` the short name is the right one; inside a collection
-    validate-modules requires the fully qualified name.
-    """
-    fqcn = f"{NAMESPACE}.{NAME}."
-
-    def markup(match: re.Match) -> str:
-        name = match.group(1)
-        return f"M({fqcn}{name})" if name in module_names else match.group(0)
-
-    def seealso(match: re.Match) -> str:
-        name = match.group(2)
-        return f"{match.group(1)}{fqcn}{name}{match.group(3)}" if name in module_names else match.group(0)
-
-    text = re.sub(r"\bM\((\w+)\)", markup, text)
-    return re.sub(r"^(\s*-\s*module:\s*)(\w+)(\s*)$", seealso, text, flags=re.M)
-
-
-def rewrite_doc_fragments(text: str, fragment_names: set[str]) -> str:
-    """``extends_documentation_fragment: - openedx_x`` (our own fragments) -> FQCN."""
-    fqcn = f"{NAMESPACE}.{NAME}."
-
-    def entry(match: re.Match) -> str:
-        name = match.group(2)
-        return f"{match.group(1)}{fqcn}{name}{match.group(3)}" if name in fragment_names else match.group(0)
-
-    return re.sub(r"^(\s*-\s*)(\w+)(\s*)$", entry, text, flags=re.M)
-
 
 def build_tree(base: Path) -> Path:
-    """Create ``base/ansible_collections/NAMESPACE/NAME`` and return its path."""
-    coll = base / "ansible_collections" / NAMESPACE / NAME
-    if coll.exists():
-        shutil.rmtree(coll)
-    coll.mkdir(parents=True)
-    util_names = {p.stem for p in (ROOT / "module_utils").glob("*.py")}
-    module_names = {p.stem for p in (ROOT / "library").glob("*.py")}
-    fragment_names = {p.stem for p in (ROOT / "doc_fragments").glob("*.py")}
-    for src_dir, dst_dir in PLUGIN_DIRS.items():
-        dst = coll / dst_dir
-        dst.mkdir(parents=True)
-        for src in sorted((ROOT / src_dir).glob("*.py")):
-            text = src.read_text(encoding="utf-8")
-            text = rewrite_imports(text, util_names)
-            if src_dir == "library":
-                text = rewrite_module_refs(text, module_names)
-                text = rewrite_doc_fragments(text, fragment_names)
-            (dst / src.name).write_text(text, encoding="utf-8")
-    (coll / "galaxy.yml").write_text(GALAXY_YML, encoding="utf-8")
-    (coll / "README.md").write_text("Temporary tree for ansible-test sanity.\n", encoding="utf-8")
-    (coll / "meta").mkdir()
-    (coll / "meta" / "runtime.yml").write_text(RUNTIME_YML, encoding="utf-8")
+    """The collection's plugins and metadata (scripts/collection.py) under
+    ``base``, with the justified sanity ignores; its path."""
+    coll = collection.build_tree(base, content=False)
     sanity_dir = coll / "tests" / "sanity"
     sanity_dir.mkdir(parents=True)
     if IGNORE_SOURCE.exists():

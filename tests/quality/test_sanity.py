@@ -1,7 +1,7 @@
 """``ansible-test sanity`` on our modules, module_utils and filters.
 
 tests/quality/sanity_tree.py copies them into a temporary collection tree
-(ansible_collections/openedx_toolkit/certificates), rewrites the
+(ansible_collections/openedx/certificates), rewrites the
 ``ansible.module_utils.openedx_x`` imports to the collection's path, makes
 ansible-test's pip bootstrap work offline, and runs
 ``ansible-test sanity --venv --python 3.11`` with every default test.
@@ -58,9 +58,9 @@ def test_rewrite_functions():
     assert out.splitlines() == [
         "module: openedx_a",
         "seealso:",
-        "  - module: openedx_toolkit.certificates.openedx_b",
+        "  - module: openedx.certificates.openedx_b",
         "  - module: ansible.builtin.copy",
-        "x: M(openedx_toolkit.certificates.openedx_a) M(other)",
+        "x: M(openedx.certificates.openedx_a) M(other)",
     ]
 
 
