@@ -168,6 +168,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_theme import (
+    BOOKKEEPING_ACTIONS,
     CHANGING_ACTIONS,
     COMPILE_SOURCE,
     MANIFEST_VERSION,
@@ -449,9 +450,12 @@ def main():
     for dest in fix_attrs:
         result['files'][dest] = 'attributes'
     changing = [(a, d) for a, d in actions if a in CHANGING_ACTIONS]
-    bookkeeping = [(a, d) for a, d in actions if a in ('adopt', 'forget')]
-    result['changed'] = bool(changing or fix_attrs)
-    if module._diff and changing:
+    bookkeeping = [(a, d) for a, d in actions if a in BOOKKEEPING_ACTIONS]
+    drop_manifest = p['state'] == 'absent' and os.path.exists(p['manifest'])
+    # Adopting or forgetting a file writes the manifest (and a backup for an
+    # adopted one): the host changes, even when no platform file does.
+    result['changed'] = bool(changing or fix_attrs or bookkeeping or drop_manifest)
+    if module._diff and (changing or bookkeeping):
         result['diff'] = dict(before='', after=diff_text(actions),
                               before_header='%s (theme files)' % p['platform_dir'],
                               after_header='%s (theme files)' % p['platform_dir'])
@@ -459,8 +463,7 @@ def main():
         if action == 'keep_modified':
             module.warn('%s was deployed by the theme and changed on the host since; it is no longer in the '
                         'theme but is left as it is (its backup, if any, stays in %s)' % (dest, p['backup_dir']))
-    if module.check_mode or not (changing or fix_attrs or bookkeeping or
-                                 (p['state'] == 'absent' and os.path.exists(p['manifest']))):
+    if module.check_mode or not result['changed']:
         result['msg'] = ('%d file(s) would change' if module.check_mode else '%d file(s) changed') % len(changing)
         module.exit_json(**result)
 
@@ -477,7 +480,10 @@ def main():
         for action, dest in actions:
             if action in ('create', 'replace', 'update'):
                 deployer.write(source_paths[dest], dest)
-        for dest in fix_attrs:
+        # An adopted file is ours from now on: it gets our owner and mode now,
+        # or the next run would change its attributes (not idempotent).
+        adopted = [dest for action, dest in actions if action == 'adopt' and deployer.attributes_differ(dest)]
+        for dest in fix_attrs + adopted:
             os.chown(deployer.dest(dest), deployer.uid, deployer.gid)
             os.chmod(deployer.dest(dest), deployer.mode)
         for action, dest in actions:

@@ -118,11 +118,15 @@ def plan_deploy(sources, current, manifest):
 
 
 CHANGING_ACTIONS = ('create', 'replace', 'update', 'restore', 'remove')
+# No platform file changes, but the manifest does (and an adopted file gets
+# a backup): a change of the host all the same.
+BOOKKEEPING_ACTIONS = ('adopt', 'forget')
 
 
 def diff_text(actions):
-    """One line per changing action, for --diff."""
-    return ''.join('%s %s\n' % (action, dest) for action, dest in actions if action in CHANGING_ACTIONS)
+    """One line per action that changes the host, for --diff."""
+    return ''.join('%s %s\n' % (action, dest) for action, dest in actions
+                   if action in CHANGING_ACTIONS + BOOKKEEPING_ACTIONS)
 
 
 # edxmako renders every template with default_filters=['decode.utf8'] on

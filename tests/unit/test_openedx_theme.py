@@ -182,3 +182,29 @@ def test_module_refuses_a_template_that_would_write_values_raw(ansible_module, t
     assert not allowed.get("failed"), allowed
     assert len(allowed["warnings"]) == 2 and "allow_unescaped is true" in str(allowed["warnings"][0])
     assert (platform / "lms/templates/certificates/_footer.html").exists()
+
+
+def test_adopting_and_forgetting_files_is_a_change(ansible_module, tree):
+    """The manifest (and a backup) is written for a file the platform already
+    has: a change, in check mode too; the next run is none (issue 12)."""
+    platform, theme, args = tree
+    (theme / "templates/valid.html").write_text(PAGE + "<p>${platform_name}</p>\n")
+    (platform / "lms/templates/certificates/valid.html").write_text(PAGE + "<p>${platform_name}</p>\n")
+    os.remove(str(theme / "static/images/logo.png"))
+    check = ansible_module("openedx_certificate_theme", args, check_mode=True, diff=True)
+    assert check["changed"] is True and check["files"] == {T + "valid.html": "adopt"}
+    assert "adopt " + T + "valid.html" in check["diff"]["after"]
+    assert not os.path.exists(args["manifest"])
+    first = ansible_module("openedx_certificate_theme", args)
+    assert first["changed"] is True and os.path.exists(args["manifest"])
+    assert ansible_module("openedx_certificate_theme", args)["changed"] is False
+    # A file the theme created is removed behind the toolkit's back, then
+    # leaves the theme: forgotten (only the manifest changes).
+    (theme / "static/images/logo.png").write_bytes(b"\x89PNG fake")
+    assert ansible_module("openedx_certificate_theme", args)["files"][S + "images/logo.png"] == "create"
+    os.remove(str(platform / "lms/static/certificates/images/logo.png"))
+    os.remove(str(theme / "static/images/logo.png"))
+    forget = ansible_module("openedx_certificate_theme", args, check_mode=True)
+    assert forget["files"] == {S + "images/logo.png": "forget"} and forget["changed"] is True
+    assert ansible_module("openedx_certificate_theme", args)["changed"] is True
+    assert ansible_module("openedx_certificate_theme", args)["changed"] is False
