@@ -44,6 +44,16 @@ COURSES = [
     (BENCH, "Open edX Benchmark Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "verified"], True),
 ]
 
+# Course Advanced Setting "Certificates Display Behavior" (CourseOverview
+# certificates_display_behavior). The certificate page shows a certificate
+# only when certificates_viewable_for_course() says so (self-paced, an early_*
+# behaviour or show_before_end, a certificate available date in the past, or
+# no such date and the course has ended; see
+# lms/djangoapps/certificates/page_rules.py). The ended toy course keeps the
+# platform's default "end"; the running courses show certificates as soon as
+# they are issued, as their course teams would set it.
+DISPLAY_BEHAVIOR = {TOY: "end", DEMO: "early_no_info", NOCERT: "early_no_info", BENCH: "early_no_info"}
+
 # (username, mode, active, passing, id_verified, existing certificate status or None)
 TOY_LEARNERS = [
     ("toy_learner_%02d" % i, "honor", i not in (8, 9), i <= 5, False,
@@ -120,7 +130,8 @@ class Command(BaseCommand):
                 id=key, display_name=name, org=key.org, display_number_with_default=key.course,
                 display_org_with_default=key.org, start=start, end=end, cert_html_view_enabled=True,
                 has_any_active_web_certificate=active, cert_name_short="Certificate",
-                cert_name_long="Certificate of Achievement", certificates_display_behavior="end",
+                cert_name_long="Certificate of Achievement",
+                certificates_display_behavior=DISPLAY_BEHAVIOR[course_id],
                 _location="i4x://%s/%s/course/%s" % (key.org, key.course, key.run))
             for slug in modes:
                 CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug.capitalize(),
