@@ -19,6 +19,7 @@ value that validation can catch, and lists get a dict instead.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,36 @@ def test_every_tasks_from_names_an_argument_spec_entry_point():
                                 f"entry point of its argument_specs.yml ({sorted(entry_points[role])})")
     assert checked, "no include_role/import_role of our roles found: the scan is broken"
     assert not problems, "\n".join(problems)
+
+
+# --tags PHASE -> tasks that must run, and tasks that must not (issue 12:
+# tags carry the role prefix, so several roles in one play do not collide).
+PHASE_TAGS = [
+    ("site.yml", "openedx_certificates_config",
+     ["Turn on HTML certificates in the LMS config"], ["Apply Studio's pending migrations"]),
+    ("site.yml", "openedx_certificates_migrate",
+     ["Apply Studio's pending migrations"], ["Turn on HTML certificates in the LMS config"]),
+    ("theme.yml", "openedx_certificate_theme_deploy",
+     ["Check that every template escapes, compile it, then deploy the theme"], []),
+    ("audit_cutoff.yml", "openedx_audit_cutoff_config", [], []),
+]
+
+
+@pytest.mark.parametrize(("playbook", "tag", "runs", "skips"), PHASE_TAGS, ids=[p[1] for p in PHASE_TAGS])
+def test_phase_tags_carry_the_role_prefix(playbook, tag, runs, skips):
+    result = qh.run([str(qh.BIN / "ansible-playbook"), str(qh.ROOT / "playbooks" / playbook), "--list-tasks",
+                     "--tags", tag], env=qh.tool_env(), timeout=120)
+    assert result.returncode == 0, qh.describe(result)
+    listed = result.stdout
+    # site.yml includes its preflight (listed as one task); the other roles import theirs.
+    assert "Preflight" in listed or "Refuse variables with the role's prefix" in listed, \
+        "the preflight must run whatever the tags"
+    for task in runs:
+        assert task in listed, f"--tags {tag} does not run {task!r}\n{listed}"
+    for task in skips:
+        assert task not in listed, f"--tags {tag} runs {task!r}\n{listed}"
+    # No bare phase tag remains on our tasks: it would collide across roles.
+    bare = re.findall(r"TAGS: \[([^\]]*)\]", listed)
+    for tags in bare:
+        for name in (t.strip() for t in tags.split(",")):
+            assert name in ("always", "") or name.startswith("openedx_"), f"bare tag {name!r} in {playbook}"
