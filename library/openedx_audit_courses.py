@@ -11,6 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: openedx_audit_courses
 short_description: Find the running Open edX courses with an audit track and propose the audit certificate cutoff
+version_added: "0.1.0"
 description:
   - "Reads, in ONE platform process (C(manage.py lms shell) with the toolkit's runner), the courses
     that offer an audit track (a C(course_modes) row with C(mode_slug) C(audit)) and are still running
@@ -19,31 +20,32 @@ description:
   - "Proposes the value of C(AUDIT_CERT_CUTOFF_DATE): the day after the furthest end date among
     them. From the cutoff on, the platform gives audit learners C(audit_passing) / C(audit_notpassing)
     instead of a certificate (releases up to Lilac, legacy and modern; the setting was removed in Maple)."
-  - "With I(cutoff_date), checks the operator's date instead: it must be a real C(YYYY-MM-DD) date
+  - "With O(cutoff_date), checks the operator's date instead: it must be a real C(YYYY-MM-DD) date
     (checked before the platform is started), and a date on or before the end date of a running audit
-    course is refused, naming those courses and their end dates, unless I(force=true)."
+    course is refused, naming those courses and their end dates, unless O(force=true)."
   - "On a release without the setting (Maple and later, told from the files by the rule of
-    M(openedx_facts), its C(audit_cert_cutoff_supported)), there is nothing to propose: the module
-    refuses without starting the platform, saying so (C(audit_cert_cutoff_supported=false),
-    C(refused=true), no C(cutoff)); a I(cutoff_date) would be ignored by the platform and is refused
-    too. C(playbooks/audit_cutoff.yml) stops before calling the module there."
+    M(openedx_facts), its fact of the same name as RV(audit_cert_cutoff_supported)), there is nothing
+    to propose: the module refuses without starting the platform, saying so
+    (RV(audit_cert_cutoff_supported=false), RV(refused=true), RV(cutoff) null); a O(cutoff_date) would
+    be ignored by the platform and is refused too. C(playbooks/audit_cutoff.yml) stops before calling
+    the module there."
   - The module only reads; it never changes the platform or its configuration (set the date with
     M(openedx_env_config), see C(playbooks/audit_cutoff.yml)).
 options:
   cutoff_date:
     description:
       - The date the operator wants, C(YYYY-MM-DD). When not given, the proposal is checked and returned
-        as C(cutoff).
+        as RV(cutoff).
     type: str
   force:
     description:
-      - Accept a I(cutoff_date) that takes certificates away from the audit learners of running courses.
+      - Accept a O(cutoff_date) that takes certificates away from the audit learners of running courses.
     type: bool
     default: false
   fail_on_refusal:
     description:
-      - Fail when the date is refused. With C(false) the module returns C(refused=true) and the reason
-        in C(msg), so that a playbook can show the finding before it stops.
+      - Fail when the date is refused. With V(false) the module returns RV(refused=true) and the reason
+        in RV(msg), so that a playbook can show the finding before it stops.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -61,8 +63,8 @@ notes:
   - "End dates are compared in UTC, by day: a course ending on 2031-06-30 (at any time of that day)
     is hit by a cutoff of 2031-06-30 or earlier; 2031-07-01 is the proposal."
   - A running course with an audit track and no end date blocks the proposal; a date is then only
-    accepted with I(force=true).
-  - "C(current_cutoff) is what the platform process read from its configuration at start (on
+    accepted with O(force=true).
+  - "RV(current_cutoff) is what the platform process read from its configuration at start (on
     releases up to Lilac, the only ones where the module starts it)."
 seealso:
   - module: openedx_facts
@@ -114,7 +116,7 @@ release_line:
   type: str
   sample: hawthorn
 courses:
-  description: The running courses with an audit track, furthest end first.
+  description: The running courses with an audit track, those without an end date first, then furthest end first.
   returned: when the platform was read (releases that have the setting)
   type: list
   elements: dict
@@ -157,34 +159,35 @@ open_ended:
   elements: str
 proposed:
   description:
-    - The proposed cutoff, the day after I(furthest_end); today (the platform's UTC date) when no running
+    - The proposed cutoff, the day after RV(furthest_end); today (the platform's UTC date) when no running
       course offers an audit track; null when one of them has no end date, or when the release has no
       such setting.
   returned: success
   type: str
   sample: "2031-07-01"
 cutoff:
-  description: The date to set (I(cutoff_date), else I(proposed)); null when there is none.
+  description: The date to set (O(cutoff_date), else RV(proposed)); null when there is none.
   returned: success
   type: str
   sample: "2031-07-01"
 source:
-  description: Where C(cutoff) comes from, C(requested) or C(proposed).
+  description: Where RV(cutoff) comes from, V(requested) or V(proposed).
   returned: when the platform was read
   type: str
 affected:
-  description: The courses whose audit learners lose certificates before their course ends with C(cutoff).
+  description: The courses whose audit learners lose certificates before their course ends with RV(cutoff).
   returned: when the platform was read
   type: list
   elements: dict
 refused:
   description:
     - Whether the date is refused, or there is none to propose (a running audit course without an end
-      date, or a release without the setting). Only returned as success with I(fail_on_refusal=false).
+      date, or a release without the setting). RV(refused=true) is only returned as success with
+      O(fail_on_refusal=false); otherwise the module fails, with the same return values.
   returned: success
   type: bool
 forced:
-  description: Whether the date was accepted only because of I(force).
+  description: Whether the date was accepted only because of O(force).
   returned: success
   type: bool
 current_cutoff:

@@ -11,6 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: openedx_cert_report
 short_description: Report the certificate and enrollment counts of Open edX courses
+version_added: "0.1.0"
 description:
   - Returns, for each course, the figures of the platform's C(gen_cert_report) command as
     structured data; enrolled learners (active and all), certificates per status, downloadable
@@ -23,9 +24,10 @@ description:
   - All courses are read in ONE platform process, which also checks that every course exists
     (C(gen_cert_report), where the release has it, prints zeros for a mistyped course id). Course ids are checked for
     format before the platform starts.
-  - Reads only; never changes anything (check mode runs the same way).
+  - Reads only; never changes anything.
 extends_documentation_fragment:
   - openedx_platform
+  - action_common_attributes
 options:
   course_ids:
     description: The course run ids (C(course-v1:ORG+COURSE+RUN) or C(ORG/COURSE/RUN)).
@@ -35,30 +37,38 @@ options:
     aliases: [course_id, courses]
   source:
     description:
-      - C(auto) uses C(gen_cert_report) when its command file exists in I(platform_dir), else C(orm).
-      - C(gen_cert_report) on a release without the command fails with an explanation.
+      - V(auto) uses V(gen_cert_report) when its command file exists in O(platform_dir), else V(orm).
+      - V(gen_cert_report) on a release without the command fails with an explanation.
     type: str
     choices: [auto, gen_cert_report, orm]
     default: auto
   in_process:
     description:
-      - With the command, C(true) calls C(gen_cert_report) inside the single platform process;
-        C(false) runs C(manage.py lms ... gen_cert_report -c COURSE) as its own process per course.
+      - With the command, V(true) calls C(gen_cert_report) inside the single platform process;
+        V(false) runs C(manage.py lms ... gen_cert_report -c COURSE) as its own process per course.
     type: bool
     default: true
   missing_courses:
     description:
-      - C(fail) fails the module when a course does not exist; C(report) returns it with
-        C(exists=false) and its (zero) figures.
+      - V(fail) fails the module when a course does not exist; V(report) returns it with
+        RV(reports[].exists=false) and its (zero) figures.
     type: str
     choices: [fail, report]
     default: fail
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads; check mode runs the same way.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 notes:
-  - "Beware of the platform's names: C(verified_enrolled), C(honor_enrolled) and
-    C(audit_enrolled) count certificate rows of that mode (any status), not enrollments;
-    C(enrollments_by_mode) has the enrollments."
+  - "Beware of the platform's names: RV(reports[].verified_enrolled), RV(reports[].honor_enrolled) and
+    RV(reports[].audit_enrolled) count certificate rows of that mode (any status), not enrollments;
+    RV(reports[].enrollments_by_mode) has the enrollments."
   - The filters C(openedx_report_csv), C(openedx_report_table) and C(openedx_report_totals)
-    turn C(reports) into CSV, a fixed-width table and totals (see C(playbooks/report.yml)).
+    turn RV(reports) into CSV, a fixed-width table and totals (see C(playbooks/report.yml)).
 seealso:
   - module: openedx_generate_certs
 author:
@@ -93,7 +103,7 @@ reports:
       description: The course id as the platform printed it.
       type: str
     source:
-      description: C(gen_cert_report) (parsed command output) or C(orm) (read from the tables).
+      description: V(gen_cert_report) (parsed command output) or V(orm) (read from the tables).
       type: str
     exists:
       description: Whether the course exists on the platform.
@@ -154,7 +164,7 @@ reports:
       enrollments_by_mode: {audit: 1, honor: 2}
       warnings: []
 source:
-  description: The source used, C(gen_cert_report) or C(orm).
+  description: The source used, V(gen_cert_report) or V(orm).
   returned: always
   type: str
 platform_starts:
@@ -163,8 +173,8 @@ platform_starts:
   type: int
   sample: 1
 raw_output:
-  description: Per course, the command output that was parsed (source gen_cert_report).
-  returned: when source is gen_cert_report
+  description: Per course, the command output that was parsed (RV(source=gen_cert_report)).
+  returned: when RV(source=gen_cert_report)
   type: dict
 msg:
   description: A one-line summary.

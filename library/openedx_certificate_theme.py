@@ -11,11 +11,13 @@ DOCUMENTATION = r'''
 ---
 module: openedx_certificate_theme
 short_description: Deploy an organization's certificate templates and assets into edx-platform, all or nothing
+version_added: "0.1.0"
 description:
-  - "Takes a theme folder on the host (I(src)): C(templates/) holds files that override those of
+  - "Takes a theme folder on the host (O(src)): C(templates/) holds files that override those of
     C(lms/templates/certificates/) (C(valid.html), the partials C(_*.html), ...), C(static/) holds
     images, css and fonts for C(lms/static/certificates/) (C(images/), C(css/), C(fonts/), ...).
-    Hidden files are skipped; anything else is refused."
+    Hidden files and folders, and files at the top of the theme folder (a README, variables), are
+    skipped; files in any other folder, and symbolic links, are refused."
   - "Every template must escape what it writes: it needs C(<%page expression_filter=\"h\"/>) (the
     platform's template engine escapes nothing by default, and the platform's own certificate
     templates all carry that tag) and may not turn escaping off with C(| n). Otherwise the HTML view
@@ -23,31 +25,36 @@ description:
     the module with the file and the line, and nothing on the host is touched, unless
     O(allow_unescaped=true)."
   - "First EVERY template of the theme is compiled with the platform's template engine, Mako, run by
-    the platform's own interpreter (I(python), not C(manage.py)). A template that does not compile
-    fails the module with the file and the line, and nothing on the host is touched."
-  - "Then the files are written into I(platform_dir) (temporary file and rename, owner I(owner), group
-    I(group), mode I(mode); missing folders get I(directory_mode)). A platform file that a theme
-    file replaces is first copied to I(backup_dir). A manifest (I(manifest)) records every file the
-    module put there, with its checksum and whether a backup was made."
+    the platform's own interpreter (O(python), not C(manage.py)), unless O(compile=false). A template
+    that does not compile fails the module with the file and the line, and nothing on the host is
+    touched."
+  - "Then the files are written into O(platform_dir) (temporary file and rename, owner O(owner), group
+    O(group), mode O(mode); missing folders get O(directory_mode)). A platform file that a theme
+    file replaces is first copied to O(backup_dir). A manifest (O(manifest)) records every file the
+    module put there, with its checksum and whether a backup was made. If writing fails midway, the
+    files written so far stay and the manifest records them; run the module again once the cause is
+    fixed."
   - "Files of a previous deployment that are no longer in the theme are given back: the backup is
-    restored, or the file is removed when there was none before. A file of ours changed on the host
-    since we wrote it is left alone, with a warning. With I(state=absent) every file of the manifest
-    is given back that way and the manifest is removed. The module never removes or overwrites a file
-    it did not put there without keeping a backup."
+    restored, or the file is removed when there was none before. Such a file changed on the host
+    since the module wrote it is left alone, with a warning (a changed file that is still in the
+    theme is written again). With O(state=absent) every file of the manifest is given back that way
+    and the manifest is removed. The module never removes or overwrites a file it did not put there
+    without keeping a backup."
 options:
   src:
     description:
-      - The theme on the host, a folder or a tar archive of one (extracted to a temporary folder; members
-        outside it are refused). Required with I(state=present).
+      - The theme on the host, a folder or a tar archive of one (extracted to a temporary folder;
+        members outside it, and members that are neither files nor folders, are refused). Required
+        with O(state=present).
     type: path
   state:
     description:
-      - C(present) deploys I(src); C(absent) gives back every file of the manifest.
+      - V(present) deploys O(src); V(absent) gives back every file of the manifest.
     type: str
     choices: [present, absent]
     default: present
   platform_dir:
-    description: The edx-platform checkout.
+    description: The edx-platform checkout (it must hold C(manage.py)).
     type: path
     default: /edx/app/edxapp/edx-platform
   python:
@@ -61,7 +68,10 @@ options:
     type: bool
     default: false
   compile:
-    description: Compile the templates before deploying. Turn off only to deploy assets on a host without the platform.
+    description:
+      - Compile the templates before deploying. Turn off only to deploy on a host where O(python)
+        cannot compile them (no platform virtualenv); O(platform_dir) must still hold C(manage.py),
+        and the escaping check of the templates still runs.
     type: bool
     default: true
   manifest:
@@ -69,7 +79,7 @@ options:
     type: path
     default: /edx/var/edxapp/openedx-toolkit/theme-manifest.json
   backup_dir:
-    description: Where platform files replaced by the theme are kept (same relative paths as in I(platform_dir)).
+    description: Where platform files replaced by the theme are kept (same relative paths as in O(platform_dir)).
     type: path
     default: /edx/var/edxapp/openedx-toolkit/theme-backup
   owner:
@@ -90,15 +100,25 @@ options:
     default: '0750'
 extends_documentation_fragment:
   - action_common_attributes
+  - action_common_attributes.files
 attributes:
   check_mode:
     support: full
-    details: Compiles the templates and reports what would be written, replaced, restored or removed.
+    details: Compiles the templates (unless O(compile=false)) and reports what would be written,
+      replaced, restored or removed.
   diff_mode:
     support: full
-    details: One line per file, C(create), C(replace), C(update), C(restore) or C(remove).
+    details: One line per file, V(create), V(replace), V(update), V(restore), V(remove), V(adopt) (a
+      platform file equal to the theme's, recorded with a backup) or V(forget) (a file of the manifest,
+      without a backup, that is no longer on the host); changes of owner, group or mode only are not shown.
   platform:
     platforms: posix
+  safe_file_operations:
+    support: partial
+    details: Deployed and restored files and the manifest are written through a temporary file renamed
+      over the target; backups are plain copies.
+  vault:
+    support: none
 notes:
   - On a host whose static files are collected (C(collectstatic), served by nginx from C(STATIC_ROOT)),
     run the platform's asset update after a change of C(static/).
@@ -128,20 +148,37 @@ EXAMPLES = r'''
 
 RETURN = r'''
 files:
-  description: What was (or would be) done per platform-relative path.
+  description:
+    - What was (or would be) done per platform-relative path, one of V(create), V(replace), V(update),
+      V(restore), V(remove), V(adopt), V(forget), V(keep_modified) (no longer in the theme but changed
+      on the host, left alone) and V(attributes) (owner, group or mode set again).
   returned: always
   type: dict
   sample: {"lms/templates/certificates/_accomplishment-header.html": "replace", "lms/static/certificates/images/logo-example.png": "create"}
 templates:
-  description: The templates that were compiled, platform-relative.
+  description: The templates of the theme, platform-relative (compiled unless O(compile=false)).
   returned: always
   type: list
   elements: str
 errors:
-  description: The templates that do not compile, with C(file), C(line), C(error).
+  description: The templates that would write values unescaped, or that do not compile.
   returned: failure
   type: list
   elements: dict
+  contains:
+    file:
+      description: The template, relative to the theme folder.
+      type: str
+    target:
+      description: The template, platform-relative.
+      returned: for templates that do not compile
+      type: str
+    line:
+      description: The line of the problem (null when unknown).
+      type: int
+    error:
+      description: What is wrong.
+      type: str
 backups:
   description: Backups made in this run, platform-relative path to backup file.
   returned: success

@@ -57,7 +57,7 @@ description:
     the masked part of a value changed, the diff shows the masked value followed by C((changed)).
   - Editing C(lms.env.json) on Ironwood or later changes nothing the platform reads; use
     M(openedx_facts) to find which files a host reads.
-version_added: "1.0.0"
+version_added: "0.1.0"
 options:
   path:
     description:

@@ -11,10 +11,11 @@ DOCUMENTATION = r'''
 ---
 module: openedx_html_view_config
 short_description: Set the certificate HTML view configuration of an Open edX platform
+version_added: "0.1.0"
 description:
   - Makes the configuration in force of the platform's
     C(CertificateHtmlViewConfiguration) (Django admin, Certificates, HTML View
-    Configuration) equal to I(enabled) and I(configuration).
+    Configuration) equal to O(enabled) and O(configuration).
   - The model is append-only (django-config-models) and the newest row is the
     one in force. When it already matches, nothing is written; otherwise ONE
     new row is added, in a transaction, with the configuration as sorted,
@@ -28,38 +29,44 @@ description:
     one; later releases show an empty or branding link instead), and refuses
     values that could break the page or run as script on it, naming the
     field, the value and the rule.
-  - Names and titles (and any key it does not know) are text of at most 200
-    characters without the markup characters C(< > " ' `) and without
-    control characters; URLs hold at most 2,000 characters and no user name
-    or password; CSS class fields hold class names. Some releases write these
-    values into the page without escaping them.
+  - Names and titles are text of at most 200 characters without the markup
+    characters C(< > " ' `) and without control characters; keys it does not
+    know follow the same rule with at most 2,000 characters, and may also be
+    numbers, V(true), V(false) or null. URLs hold at most 2,000 characters and
+    no user name or password; CSS class fields hold class names. Some releases
+    write these values into the page without escaping them.
   - Reading, comparing and writing happen in ONE platform process
     (C(manage.py SERVICE --settings=S shell -c)).
 extends_documentation_fragment:
   - openedx_platform
+  - action_common_attributes
 options:
   configuration:
     description:
       - The whole configuration, as the platform stores it (a mapping, or
         its JSON text).
       - C(default) is required and must hold C(platform_name),
-        C(company_about_url), C(company_privacy_url), C(company_tos_url),
+        C(accomplishment_class_append), C(company_about_url),
+        C(company_privacy_url), C(company_tos_url),
         C(company_verified_certificate_url), C(logo_src) and C(logo_url).
         The C(company_*_url) keys and C(logo_url) must be absolute http(s)
-        URLs; C(logo_src) is a path starting with C(/) or an absolute
-        http(s) URL. Other keys, such as C(accomplishment_class_append) or
-        C(certificate_verify_url_prefix), are allowed; a key whose name ends
-        in C(_url) or C(_src) follows the rule of C(logo_src), any other the
-        rule of text.
+        URLs; C(logo_src) is a path on the LMS starting with a single C(/) or
+        an absolute http(s) URL; C(accomplishment_class_append) holds CSS class
+        names. Other keys are allowed; C(certificate_verify_url_prefix) is empty
+        or follows the rule of C(logo_src), C(certificate_verify_url_suffix)
+        holds only characters that may stand in a URL, any other key whose name
+        ends in C(_url) or C(_src) follows the rule of C(logo_src), and any
+        other the rule of text.
       - Every other top-level key is a section for one certificate mode and
         must be a course mode (C(audit), C(honor), C(verified),
         C(professional), C(no-id-professional), C(credit), C(masters),
         C(executive-education), C(paid-executive-education),
         C(unpaid-executive-education), C(paid-bootcamp), C(unpaid-bootcamp),
         or C(base) and C(distinguished) of the installation guide's example), or be listed
-        in I(allowed_extra_modes). Each mode section needs the strings
+        in O(allowed_extra_modes). Each mode section needs the strings
         C(certificate_type) and C(certificate_title); C(document_body_class_append)
-        is optional.
+        (CSS class names) is optional; other keys follow the rules of other keys
+        of C(default).
       - The role C(openedx_certificates) builds this mapping from simple
         variables; this module takes the finished mapping so that every key
         the platform reads can be set.
@@ -96,14 +103,21 @@ options:
     type: str
     choices: [lms, cms]
     default: lms
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads and compares only. With O(migrate_first) it lists the
+      pending migrations; if the configuration table cannot be read before
+      they are applied, the task reports a change with a warning.
+  diff_mode:
+    support: full
+    details: The configuration before and after, as JSON.
+  platform:
+    platforms: posix
 notes:
-  - Check mode reads and compares only. With I(migrate_first) it lists the
-    pending migrations; if the configuration table cannot be read before
-    they are applied, the task reports a change with a warning.
-  - Supports C(--diff) (the configuration before and after, as JSON).
   - The platform caches the configuration for up to 600 seconds; saving a
     row clears that cache, as a save in the Django admin does.
-  - Needs C(sudo) on the host when the module does not run as I(user).
+  - Needs C(sudo) on the host when the module does not run as O(user).
 seealso:
   - module: openedx_migrate
 author:
@@ -167,13 +181,32 @@ rows:
   type: int
 migrations:
   description:
-    - With I(migrate_first), the migrations that were pending (the plan before the run) and those
+    - With O(migrate_first), the migrations that were pending (the plan before the run) and those
       applied.
-    - When a migration failed, also C(remaining) (still pending after the run) and C(failed_migration);
-      the migrations applied before it stay applied, so the result is C(changed).
-  returned: when migrate_first is true
+    - When a migration failed, also RV(migrations.remaining) and RV(migrations.failed_migration);
+      the migrations applied before it stay applied, so when any were, RV(changed=true).
+  returned: when O(migrate_first=true)
   type: dict
   sample: {"pending": ["certificates.0002_data"], "applied": ["certificates.0002_data"]}
+  contains:
+    pending:
+      description: The migrations (C(app.name)) that were pending before the run.
+      type: list
+      elements: str
+    applied:
+      description: The migrations this run applied (empty in check mode).
+      type: list
+      elements: str
+    remaining:
+      description: The migrations still pending after the run (the failed one first).
+      returned: when a migration failed
+      type: list
+      elements: str
+    failed_migration:
+      description: The migration that failed, as C(migrate) printed it; null when C(migrate) failed
+        before it started one.
+      returned: when a migration failed
+      type: str
 platform_starts:
   description: How many platform processes this run started (0 when the arguments were invalid).
   returned: always

@@ -11,27 +11,29 @@ DOCUMENTATION = r'''
 ---
 module: openedx_migrate
 short_description: Apply the pending database migrations of an Open edX platform
+version_added: "0.1.0"
 description:
   - Lists the pending Django migrations of the LMS and/or Studio (CMS) of an
     Open edX platform and applies them, like
     C(manage.py lms migrate --noinput --settings=S) does, with one platform
     process per service.
   - Reports exactly which migrations were pending and which were applied.
-    When a migration fails, the run fails naming it (I(failed_migration)),
-    and still reports the plan from before the run (I(pending)), what was
-    applied before the failure (I(applied), which stays applied), what is
-    left (I(remaining)), and C(changed=true) when anything was applied.
+    When a migration fails, the run fails naming it (RV(failed_migration)),
+    and still reports the plan from before the run (RV(pending)), what was
+    applied before the failure (RV(applied), which stays applied), what is
+    left (RV(remaining)), and RV(changed=true) when anything was applied.
   - Starting the platform costs ten seconds or more on a real host. After a
     run that left nothing pending, the module stores a fingerprint of every
     migration file of the platform and of its virtualenv (path, size and
-    modification time) in I(state_dir). While the fingerprint stays the same,
+    modification time) in O(state_dir). While the fingerprint stays the same,
     later runs report "up to date" without starting the platform at all.
     Any code change that can bring new migrations (an upgrade, a new
     package, an edited migration) changes the fingerprint, and the next run
     checks again. The fingerprint does not see the database; after restoring
-    an older database, run once with I(fingerprint=false) to force the check.
+    an older database, run once with O(fingerprint=false) to force the check.
 extends_documentation_fragment:
   - openedx_platform
+  - action_common_attributes
 options:
   services:
     description:
@@ -43,7 +45,7 @@ options:
   fingerprint:
     description:
       - Use and store the migration-file fingerprint described above.
-      - C(false) always starts the platform to check, and stores nothing.
+      - V(false) always starts the platform to check, and stores nothing.
     type: bool
     default: true
   state_dir:
@@ -52,13 +54,20 @@ options:
         directory that cannot be written only costs the shortcut next time.
     type: path
     default: /edx/var/edxapp/openedx-toolkit
+attributes:
+  check_mode:
+    support: full
+    details: Check mode lists what would be applied and applies nothing (it still
+      starts the platform, read-only, unless the fingerprint says up to date).
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 notes:
-  - Check mode lists what would be applied and applies nothing (it still
-    starts the platform, read-only, unless the fingerprint says up to date).
   - The platform process runs C(manage.py SERVICE --settings=S shell -c) with
     the toolkit's runner script; the migrations are applied by Django's own
     C(migrate) command inside it.
-  - Needs C(sudo) on the host when the module does not run as I(user).
+  - Needs C(sudo) on the host when the module does not run as O(user).
 seealso:
   - module: openedx_html_view_config
 author:
@@ -96,7 +105,7 @@ pending:
   description:
     - Per service, the migrations (C(app.name)) that were pending before this run, in the order
       Django applies them.
-    - After a failure, only the services that were reached (they run in the order of I(services),
+    - After a failure, only the services that were reached (they run in the order of O(services),
       and the first failure stops the run).
   returned: always
   type: dict
@@ -122,7 +131,7 @@ failed_migration:
   sample: certificates.0003_certificategenerationcoursesetting
 output_lines:
   description: The last lines of C(migrate)'s output.
-  returned: when the run failed
+  returned: when C(migrate) failed after printing output, or left migrations pending
   type: list
   elements: str
 traceback_lines:
@@ -140,8 +149,8 @@ skipped_by_fingerprint:
   returned: always
   type: bool
 fingerprint:
-  description: The fingerprint of the migration files (sha256, hex), when I(fingerprint=true).
-  returned: when fingerprint is enabled
+  description: The fingerprint of the migration files (sha256, hex), when O(fingerprint=true).
+  returned: when O(fingerprint=true)
   type: str
 msg:
   description: A one-line summary.
