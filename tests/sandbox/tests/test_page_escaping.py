@@ -7,6 +7,14 @@ every certificate template of hawthorn, lilac and maple starts with
 So the platform's own pages escape every field, and a template without the
 page tag (a theme override) prints them raw. The rows are written straight
 into the table (model save, as the Django admin does), bypassing the toolkit.
+
+Branding comes last in the page context (docs/research/certificate-page-rules.md):
+logo_src and logo_url never reach the page (the site's logo and root replace
+them), and company_about_url / company_privacy_url only where the site has no
+page of its own: the pages are rendered for a site whose MKTG_URL_LINK_MAP has
+ABOUT and PRIVACY set to None, so those two fields do reach the footer.
+company_verified_certificate_url is printed by no template of these releases.
+The page is the one each release serves: /certificates/<verify_uuid>.
 """
 import json
 import re
@@ -14,8 +22,8 @@ import re
 import pytest
 
 from conftest import HTML_ON, PLATFORM, TOY
+from pages import INVALID, RELEASES, UNSUPPORTED, VALID
 
-RELEASES = ("hawthorn", "lilac", "maple")
 TEMPLATES = PLATFORM / "lms" / "templates" / "certificates"
 
 
@@ -36,26 +44,34 @@ def escaped_url(field):
 
 
 DEFAULT_TEXT = ("platform_name", "accomplishment_class_append")
-DEFAULT_URLS = ("logo_src", "logo_url", "company_about_url", "company_privacy_url", "company_tos_url",
-                "company_verified_certificate_url")
+DEFAULT_URLS = ("company_about_url", "company_privacy_url", "company_tos_url")
+# Never on the page: branding replaces the first two, no template prints the third.
+NOT_ON_PAGE = ("logo_src", "logo_url", "company_verified_certificate_url")
 MODE_TEXT = ("certificate_title", "certificate_type", "document_body_class_append")
 
 
 def hostile_config():
     default = {f: text_value(f) for f in DEFAULT_TEXT}
-    default.update({f: url_value(f) for f in DEFAULT_URLS})
+    default.update({f: url_value(f) for f in DEFAULT_URLS + NOT_ON_PAGE})
     honor = {f: text_value(f) for f in MODE_TEXT}
     return {"default": default, "honor": honor}
 
 
 # Writes the row the way the Django admin does (a ConfigurationModel save
 # appends the current row), then renders a toy learner's page (honor mode,
-# downloadable in the demo data) and a failing learner's invalid page.
+# downloadable in the demo data) at /certificates/<verify_uuid>, the same page
+# once the course's HTML certificates are off (the invalid page), and the
+# user/course URL (the invalid page on hawthorn for a learner without a
+# certificate, "URL Not Supported" on lilac and maple). All for a site without
+# about and privacy pages of its own.
 SCRIPT = """
 import json, os
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django.contrib.auth import get_user_model
-from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration
+from lms.djangoapps.certificates.models import CertificateHtmlViewConfiguration, GeneratedCertificate
+from lms.djangoapps.certificates.page_rules import DEFAULT_MKTG_URL_LINK_MAP
+from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 CertificateHtmlViewConfiguration(enabled=True, configuration=json.dumps(%(config)s)).save()
 override = %(override)r
 if override:
@@ -63,10 +79,18 @@ if override:
     mako_lookup().directories.insert(0, override)
 U = get_user_model()
 c = Client(raise_request_exception=False)
-def page(username, course):
-    r = c.get('/certificates/user/%%s/course/%%s' %% (U.objects.get(username=username).id, course))
+def get(url):
+    r = c.get(url)
     return [r.status_code, r.content.decode('utf-8')]
-result = {'valid': page('toy_learner_00', %(toy)r), 'invalid': page('demo_learner_09', %(toy)r)}
+link_map = dict(getattr(settings, 'MKTG_URL_LINK_MAP', None) or DEFAULT_MKTG_URL_LINK_MAP, ABOUT=None, PRIVACY=None)
+toy = U.objects.get(username='toy_learner_00')
+uuid = GeneratedCertificate.objects.get(user=toy, course_id=%(toy)r).verify_uuid
+with override_settings(MKTG_URL_LINK_MAP=link_map):
+    result = {'valid': get('/certificates/' + uuid),
+              'user_course': get('/certificates/user/%%s/course/%%s' %% (U.objects.get(username='demo_learner_09').id,
+                                                                        %(toy)r))}
+    CourseOverview.objects.filter(id=%(toy)r).update(cert_html_view_enabled=False)
+    result['invalid'] = get('/certificates/' + uuid)
 """
 
 
@@ -83,19 +107,21 @@ def test_platform_templates_escape_every_configuration_field(make_host, release)
     status, body = res["valid"]
     assert status == 200, body[-2000:]
     assert "toy_learner_00" in body or "Toy Course" in body  # the valid page, not the invalid one
+    assert VALID in body
     fields = [(f, text_value(f), escaped_text(f)) for f in DEFAULT_TEXT + MODE_TEXT]
-    # company_verified_certificate_url: the sandbox footer links it (real
-    # templates of these releases print it, if at all, escaped too).
     fields += [(f, url_value(f), escaped_url(f)) for f in DEFAULT_URLS]
     for field, raw, escaped in fields:
         assert raw not in body, "%s reached the page unescaped on %s" % (field, release)
         assert escaped in body, "%s is not on the page, escaped once, on %s" % (field, release)
+    for field in NOT_ON_PAGE:
+        assert "pwned_%s" % field not in body, "%s reached the page on %s" % (field, release)
     assert "<script>" not in body and "onerror=\"" not in body
 
-    status, body = res["invalid"]
-    assert status == 200 and "Cannot Find Certificate" in body
-    assert text_value("platform_name") not in body
-    assert escaped_text("platform_name") in body
+    for case, title in (("invalid", INVALID), ("user_course", INVALID if release == "hawthorn" else UNSUPPORTED)):
+        status, body = res[case]
+        assert status == 200 and title in body, case
+        assert text_value("platform_name") not in body
+        assert escaped_text("platform_name") in body, case
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -105,7 +131,7 @@ def test_template_without_page_filter_prints_configuration_raw(make_host, tmp_pa
     override = tmp_path / "override"
     (override / "certificates").mkdir(parents=True)
     (override / "certificates" / "_accomplishment-header.html").write_text(
-        '<header class="override"><a class="logo" href="${logo_url}">'
+        '<header class="override"><a class="about" href="${company_about_url}">'
         '<span id="platform-name">${platform_name}</span></a></header>\n')
     host = make_host(release, features=HTML_ON)
     res = render(host, override=override)
@@ -113,15 +139,15 @@ def test_template_without_page_filter_prints_configuration_raw(make_host, tmp_pa
     assert status == 200, body[-2000:]
     assert '<header class="override">' in body
     assert '<span id="platform-name">%s</span>' % text_value("platform_name") in body
-    assert 'href="%s"' % url_value("logo_url") in body
+    assert 'href="%s"' % url_value("company_about_url") in body
     # the platform's own templates on the same page still escape
     assert escaped_text("certificate_title") in body
 
 
 def test_every_certificate_template_starts_with_the_page_filter():
     names = sorted(p.name for p in TEMPLATES.glob("*.html"))
-    assert {"valid.html", "invalid.html", "_accomplishment-header.html", "_certificate_footer.html",
-            "_accomplishment-rendering.html"} <= set(names)
+    assert {"valid.html", "invalid.html", "url_unsupported.html", "_accomplishment-header.html",
+            "_certificate_footer.html", "_accomplishment-rendering.html"} <= set(names)
     for name in names:
         text = (TEMPLATES / name).read_text()
         assert text.splitlines()[0] == '<%page expression_filter="h"/>', name
