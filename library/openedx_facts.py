@@ -93,6 +93,13 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ 'ungenerated_certs' if openedx.commands.ungenerated_certs else 'cert_generation' }}"
 
+- name: Print the URL of a learner's certificate, the one this release serves
+  ansible.builtin.debug:
+    msg: >-
+      https://lms.example.org{{ openedx.certificate_url
+      | replace('{verify_uuid}', 'c4f6ab2f9c2a4a8b8f0e3d1c2b3a4f5e')
+      | replace('{user_id}', '42') | replace('{course_id}', 'course-v1:edX+DemoX+Demo_Course') }}
+
 - name: Insist on a legacy host (fails with an explanation on Ironwood and later)
   openedx_facts:
     generation: legacy
@@ -187,6 +194,19 @@ ansible_facts:
           description: Whether the LMS is served over HTTPS, from the config (C(LMS_ROOT_URL) scheme or C(HTTPS)); null when unknown.
           type: bool
           sample: true
+        certificate_url:
+          description:
+            - The path of a learner's certificate page on this release, a pattern with C({verify_uuid}),
+              C({user_id}) and C({course_id}) to fill in (C(str.format), or Jinja's C(replace)); prefix it
+              with the LMS root URL.
+            - C(/certificates/{verify_uuid}) (the certificate's C(verify_uuid)) from Eucalyptus on, and for
+              an unknown or C(master) release line. From Lilac on it is the only URL that renders a
+              certificate, C(/certificates/user/{user_id}/course/{course_id}) answers "URL Not Supported"
+              there; up to Hawthorn the user/course URL renders the certificate too.
+            - C(/certificates/user/{user_id}/course/{course_id}) for releases before Eucalyptus (Aspen to
+              Dogwood), which have no uuid URL.
+          type: str
+          sample: /certificates/{verify_uuid}
         python:
           description: The platform's Python interpreter when it exists, else null.
           type: str

@@ -45,6 +45,18 @@ MODERN_WITHOUT_CUTOFF = ("maple", "nutmeg", "olive", "palm", "quince", "redwood"
                          "ulmo", "verawood", "willow")
 CUTOFF_RELEASES = LEGACY_RELEASES + MODERN_WITH_CUTOFF
 
+# The URL of a learner's certificate page, as a pattern for str.format
+# (lms/djangoapps/certificates/urls.py; see the toolkit's
+# docs/research/certificate-page-rules.md): /certificates/<verify_uuid>
+# (render_cert_by_uuid, added at the end of 2015) renders the certificate on
+# every release from Eucalyptus on, and it is the only URL that does from
+# Lilac on, where /certificates/user/<id>/course/<course> answers "URL Not
+# Supported". Up to Hawthorn (and later until the change) the user/course URL
+# renders it too. Releases before Eucalyptus only have the user/course URL.
+CERTIFICATE_URL_BY_UUID = "/certificates/{verify_uuid}"
+CERTIFICATE_URL_BY_USER_COURSE = "/certificates/user/{user_id}/course/{course_id}"
+RELEASES_WITHOUT_UUID_URL = ("aspen", "birch", "cypress", "dogwood")
+
 _RELEASE_RE = re.compile(r"""^\s*RELEASE_LINE\s*=\s*(?:u|r)?['"]([^'"]*)['"]""", re.M)
 _EXPORT_RE = re.compile(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$""")
 
@@ -283,6 +295,9 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
         cutoff = bool(common and "AUDIT_CERT_CUTOFF_DATE" in common)
         cutoff_source = "lms/envs/common.py"
 
+    certificate_url = (CERTIFICATE_URL_BY_USER_COURSE if name in RELEASES_WITHOUT_UUID_URL
+                       else CERTIFICATE_URL_BY_UUID)
+
     if os.path.exists(SUPERVISORCTL):
         service_manager = "supervisor"
         services = {"lms": "lms", "cms": "cms", "workers": "edxapp_worker:"}
@@ -324,6 +339,7 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
         "audit_cert_cutoff_supported": cutoff,
         "audit_cert_cutoff_source": cutoff_source,
         "lms_https": lms_https,
+        "certificate_url": certificate_url,
         "python": python if os.path.isfile(python) else None,
         "evidence": evidence,
     }

@@ -169,6 +169,38 @@ def test_master_falls_back_to_common_py(host, common, expected):
     assert facts["audit_cert_cutoff_source"] == "lms/envs/common.py"
 
 
+@pytest.mark.parametrize("release,expected", [
+    ("hawthorn", "/certificates/{verify_uuid}"),
+    ("lilac", "/certificates/{verify_uuid}"),
+    ("maple", "/certificates/{verify_uuid}"),
+    ("open-release/eucalyptus.3", "/certificates/{verify_uuid}"),
+    ("master", "/certificates/{verify_uuid}"),
+    ("dogwood", "/certificates/user/{user_id}/course/{course_id}"),
+    ("open-release/cypress.1", "/certificates/user/{user_id}/course/{course_id}"),
+])
+def test_certificate_url_per_release(host, release, expected):
+    # The URL of a learner's certificate the release serves
+    # (docs/research/certificate-page-rules.md): user/course answers "URL Not
+    # Supported" from Lilac on; the uuid URL exists from Eucalyptus on.
+    if openedx_host.release_generation(release) == "legacy":
+        hawthorn(host)
+    else:
+        modern(host, "maple", ["cert_generation"])
+    host.release(release)
+    facts, _ = facts_of(host)
+    assert facts["certificate_url"] == expected
+    url = facts["certificate_url"].format(verify_uuid="0f" * 16, user_id=42, course_id="course-v1:edX+DemoX+Demo")
+    assert url in ("/certificates/" + "0f" * 16, "/certificates/user/42/course/course-v1:edX+DemoX+Demo")
+
+
+def test_certificate_url_without_release_file(host):
+    modern(host, "maple", ["cert_generation"])
+    (host.platform / "openedx/core/release.py").unlink()
+    facts, _ = facts_of(host)
+    assert facts["release_line"] is None
+    assert facts["certificate_url"] == "/certificates/{verify_uuid}"
+
+
 def test_release_names():
     assert openedx_host.release_name("open-release/lilac.3") == "lilac"
     assert openedx_host.release_name("Juniper") == "juniper"
