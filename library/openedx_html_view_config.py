@@ -74,7 +74,7 @@ options:
     required: true
   enabled:
     description:
-      - The C(enabled) flag of the configuration row.
+      - The enabled flag of the configuration row (the model's field of that name).
     type: bool
     default: true
   allowed_extra_modes:
