@@ -204,6 +204,7 @@ import tarfile
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.openedx_state import write_json
 from ansible.module_utils.openedx_theme import (
     BOOKKEEPING_ACTIONS,
     CHANGING_ACTIONS,
@@ -367,15 +368,7 @@ class Deployer:
 
 
 def write_manifest(module, path, files, src):
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        os.makedirs(folder, 0o755)
-    fd, tmp = tempfile.mkstemp(prefix='.theme-manifest-', dir=folder)
-    with os.fdopen(fd, 'w') as handle:
-        json.dump({'version': MANIFEST_VERSION, 'src': src, 'files': files}, handle, indent=2, sort_keys=True)
-        handle.write('\n')
-    os.chmod(tmp, 0o644)
-    module.atomic_move(tmp, path, unsafe_writes=False)
+    write_json(path, {'version': MANIFEST_VERSION, 'src': src, 'files': files})
 
 
 def extract_archive(module, path):

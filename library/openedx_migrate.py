@@ -174,6 +174,7 @@ from ansible.module_utils.openedx_platform import (
     run_platform_ops,
     secret_values,
 )
+from ansible.module_utils.openedx_state import write_json
 
 STATE_FILE_PREFIX = 'migrate-'
 
@@ -241,13 +242,7 @@ def read_state(path):
 def write_state(module, path, state):
     """Write the state file atomically; a failure is only a warning."""
     try:
-        directory = os.path.dirname(path)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        tmp = '%s.%d.tmp' % (path, os.getpid())
-        with open(tmp, 'w') as handle:
-            json.dump(state, handle, indent=2, sort_keys=True)
-        os.rename(tmp, path)
+        write_json(path, state)
         return True
     except (IOError, OSError) as exc:
         module.warn('could not store the migration fingerprint in %s (%s); the next run '
