@@ -6,8 +6,10 @@ Run from the edx-platform folder, NOT through manage.py:
     DJANGO_SETTINGS_MODULE=lms.envs.production LMS_CFG=/edx/etc/lms.yml \
         python -m sandbox_worker [--once] [--interval SECONDS]
 
-It polls the sandbox_sandboxtask table and runs the queued tasks
-(cert_generation on Maple queues them).  --once drains the queue and exits.
+It polls the sandbox_sandboxtask table and runs the queued tasks whose eta
+has passed (cert_generation on Maple publishes them with Celery's countdown of
+2 seconds).  --once drains the queue (waiting for the tasks not due yet) and
+exits.
 """
 import argparse
 import logging
@@ -28,20 +30,27 @@ def main(argv=None):
     import django
     django.setup()
     from django.db import connection, OperationalError
-    from openedx.core.djangoapps.sandbox.tasks import run_pending
+    from django.utils import timezone
+    from openedx.core.djangoapps.sandbox.tasks import next_eta, run_pending
 
     log = logging.getLogger("sandbox_worker")
     log.info("sandbox worker started (pid %s)", os.getpid())
+    total = 0
     while True:
         try:
             ran = run_pending()
+            upcoming = next_eta() if args.once else None
         except OperationalError as exc:  # e.g. table missing before migrations, DB locked
             log.warning("worker: %s", exc)
             connection.close()
-            ran = 0
+            ran, upcoming = 0, None
+        total += ran
         if args.once:
-            print("%d task(s) run" % ran)
-            return 0
+            if upcoming is None:
+                print("%d task(s) run" % total)
+                return 0
+            time.sleep(max(0.05, min(args.interval, (upcoming - timezone.now()).total_seconds())))
+            continue
         time.sleep(args.interval)
 
 

@@ -1,4 +1,5 @@
 """Options, errors and exit codes of the certificate commands, per release."""
+import json
 import re
 
 import pytest
@@ -95,14 +96,41 @@ def test_force_gen_and_rerun_skips(make_host):
 
 
 def test_cert_generation_options(make_host):
+    """As Maple's cert_generation: -u and -c are not argparse-required; CommandErrors exit 1; nothing on stdout."""
     host = make_host("maple", features=HTML_ON)
     proc = host.manage("lms", "cert_generation", "-c", DEMO)
-    assert proc.returncode == 2
-    assert "the following arguments are required: -u/--user" in proc.stderr
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.strip() == "CommandError: You must specify a list of users"
     proc = host.manage("lms", "cert_generation", "-u", "13")
-    assert proc.returncode == 2 and "-c/--course-key" in proc.stderr
+    assert (proc.returncode, proc.stderr.strip()) == (1, "CommandError: You must specify a course-key")
     proc = host.manage("lms", "cert_generation", "-u", "13", "-c", "not a key")
     assert proc.returncode == 1
     assert proc.stderr.strip() == "CommandError: You must specify a valid course-key"
-    proc = host.manage("lms", "cert_generation", "-u", "999999", "-c", DEMO)
-    assert proc.returncode == 0
+    proc = host.manage("lms", "cert_generation", "-u", "-c", DEMO)
+    assert proc.returncode == 2 and "-u/--user: expected at least one argument" in proc.stderr
+    # an unknown user id is only a warning in the log; the others are still generated
+    proc = host.manage("lms", "cert_generation", "-u", "999999", "19", "-c", DEMO)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert "User 999999 could not be found" in proc.stderr
+    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(1,)]
+    # a user id that is not a number is not caught (ValueError from the ORM), as on the platform
+    proc = host.manage("lms", "cert_generation", "-u", "abc", "-c", DEMO)
+    assert proc.returncode == 1 and "ValueError" in proc.stderr
+    help_text = host.manage("lms", "cert_generation", "--help").stdout
+    assert "--args-from-database" in help_text and "-u USER [USER ...], --user USER [USER ...]" in help_text
+
+
+def test_cert_generation_args_from_database(make_host):
+    host = make_host("maple", features=HTML_ON)
+    host.manage("lms", "migrate", "--noinput", check=True)
+    proc = host.manage("lms", "cert_generation", "--args-from-database")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ("CommandError: CertificateGenerationCommandConfiguration is disabled, but "
+                                   "--args-from-database was requested")
+    host.script("from lms.djangoapps.certificates.models import CertificateGenerationCommandConfiguration as C\n"
+                "C.objects.create(enabled=True, arguments='-u 19 25 -c %s')\nresult = None\n" % DEMO)
+    # the database's arguments replace the command line's
+    proc = host.manage("lms", "cert_generation", "--args-from-database", "-u", "13", "-c", TOY)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    kwargs = [json.loads(k) for (k,) in host.sql("SELECT kwargs FROM sandbox_sandboxtask ORDER BY id")]
+    assert [(k["student"], k["course_key"]) for k in kwargs] == [("19", DEMO), ("25", DEMO)]

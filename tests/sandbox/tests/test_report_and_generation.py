@@ -1,9 +1,14 @@
 """gen_cert_report byte for byte, and the generation rules per release."""
 import json
+import subprocess
+import sys
 
 import pytest
 
-from conftest import BENCH, DEMO, EXPECTATIONS, HTML_ON, NOCERT, TOY, expected_report, parse_report, report_counts
+from conftest import (BENCH, DEMO, EXPECTATIONS, HTML_ON, NOCERT, PLATFORM, TOY, expected_report, parse_report,
+                      report_counts)
+
+RULES = "course-v1:OpenedX+Rules+2026"
 
 
 def statuses(host, course):
@@ -97,25 +102,71 @@ def test_maple_cert_generation_inline(make_host):
     host = make_host("maple", features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
     ids = [str(i) for i in range(13, 33)]
     proc = host.manage("lms", "cert_generation", "-u", *ids, "-c", DEMO)
-    assert proc.returncode == 0, proc.stderr
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     exp = dict(EXPECTATIONS["courses"][DEMO]["maple_cert_generation_all_learners"])
-    no_row = exp.pop("no_row")
+    no_row, tasks = exp.pop("no_row"), exp.pop("tasks")
     assert statuses(host, DEMO) == exp
     assert 20 - sum(exp.values()) == no_row
-    assert host.sql("SELECT status, COUNT(*) FROM sandbox_sandboxtask GROUP BY status") == [("done", 7)]
+    # a failing learner without a certificate gets no row (no notpassing)
+    assert host.sql("SELECT COUNT(*) FROM certificates_generatedcertificate c JOIN grades_persistentcoursegrade g "
+                    "ON g.user_id=c.user_id AND g.course_id=c.course_id WHERE c.course_id=? AND "
+                    "g.passed_timestamp IS NULL", (DEMO,)) == [(0,)]
+    # the unverified certificates were written by tasks too (published with status=unverified)
+    assert host.sql("SELECT status, COUNT(*) FROM sandbox_sandboxtask GROUP BY status") == [("done", tasks)]
+    kinds = sorted(json.loads(k).get("status", "downloadable")
+                   for (k,) in host.sql("SELECT kwargs FROM sandbox_sandboxtask"))
+    assert kinds == ["downloadable"] * exp["downloadable"] + ["unverified"] * exp["unverified"]
     # already generated learners are skipped
     host.manage("lms", "cert_generation", "-u", *ids, "-c", DEMO, check=True)
-    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(7,)]
+    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(tasks,)]
+
+
+def test_maple_rules_course(make_host):
+    """Each learner of the rules course ends as demo_expectations.json says, and the task table shows
+    which outcomes were published to the workers and which were decided in-process."""
+    host = make_host("maple", features=HTML_ON)
+    host.manage("lms", "migrate", "--noinput", check=True)
+    exp = EXPECTATIONS["courses"][RULES]
+    result = host.script(
+        "from django.contrib.auth import get_user_model\n"
+        "from opaque_keys.edx.keys import CourseKey\n"
+        "from lms.djangoapps.certificates.api import generate_certificate_task\n"
+        "from openedx.core.djangoapps.sandbox.models import SandboxTask\n"
+        "key = CourseKey.from_string(%r)\n"
+        "result = {}\n"
+        "for name in %r:\n"
+        "    user = get_user_model().objects.get(username=name)\n"
+        "    before = SandboxTask.objects.count()\n"
+        "    result[name] = [generate_certificate_task(user, key), SandboxTask.objects.count() - before]\n"
+        % (RULES, list(exp["maple_per_learner"])))
+    uuids = dict(host.sql("SELECT u.username, c.verify_uuid FROM certificates_generatedcertificate c "
+                          "JOIN auth_user u ON u.id=c.user_id WHERE c.course_id=?", (RULES,)))
+    env = host.env(DJANGO_SETTINGS_MODULE="lms.envs.production")
+    proc = subprocess.run([sys.executable, "-m", "sandbox_worker", "--once"], cwd=PLATFORM, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = dict(host.sql("SELECT u.username, c.status FROM certificates_generatedcertificate c JOIN auth_user u "
+                         "ON u.id=c.user_id WHERE c.course_id=?", (RULES,)))
+    after = dict(host.sql("SELECT u.username, c.verify_uuid FROM certificates_generatedcertificate c "
+                          "JOIN auth_user u ON u.id=c.user_id WHERE c.course_id=?", (RULES,)))
+    for name, want in exp["maple_per_learner"].items():
+        assert rows.get(name) == want["status"], name
+        assert result[name] == [want["returns"], 1 if want["task"] else 0], name
+        if want.get("verify_uuid_kept"):
+            assert after[name] == uuids[name] and len(after[name]) == 32
+    assert statuses(host, RULES) == exp["maple_generation_active_learners"]
 
 
 def test_maple_cert_generation_through_worker(make_host):
-    import subprocess
-    import sys
-    from conftest import PLATFORM
     host = make_host("maple", features=HTML_ON)
+    host.manage("lms", "migrate", "--noinput", check=True)
     host.manage("lms", "cert_generation", "-u", "19", "25", "-c", DEMO, check=True)
     assert statuses(host, DEMO) == {}
-    assert host.sql("SELECT status, COUNT(*) FROM sandbox_sandboxtask GROUP BY status") == [("pending", 2)]
+    rows = host.sql("SELECT name, status, kwargs, eta IS NOT NULL FROM sandbox_sandboxtask")
+    assert [(r[0], r[1], r[3]) for r in rows] == [("lms.djangoapps.certificates.tasks.generate_certificate",
+                                                   "pending", 1)] * 2
+    assert json.loads(rows[0][2]) == {"student": "19", "course_key": DEMO, "enrollment_mode": "honor",
+                                      "course_grade": "0.82"}
     env = host.env(DJANGO_SETTINGS_MODULE="lms.envs.production")
     before = host.start_log.read_text()
     proc = subprocess.run([sys.executable, "-m", "sandbox_worker", "--once"], cwd=PLATFORM, env=env,
@@ -124,6 +175,19 @@ def test_maple_cert_generation_through_worker(make_host):
     assert proc.stdout.strip() == "2 task(s) run"
     assert statuses(host, DEMO) == {"downloadable": 2}
     assert host.start_log.read_text() == before  # the worker is not a manage.py start
+    # the task table is a queue: the same learner published twice runs twice (a second history row)
+    host.script("from django.contrib.auth import get_user_model\n"
+                "from opaque_keys.edx.keys import CourseKey\n"
+                "from lms.djangoapps.certificates.api import generate_certificate, generate_certificate_task\n"
+                "user = get_user_model().objects.get(id=19)\n"
+                "for _ in range(2):\n"
+                "    generate_certificate.apply_async(countdown=0, kwargs={'student': '19', 'course_key': %r, "
+                "'enrollment_mode': 'honor', 'course_grade': '0.82'})\n"
+                "result = None\n" % DEMO)
+    proc = subprocess.run([sys.executable, "-m", "sandbox_worker", "--once"], cwd=PLATFORM, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "2 task(s) run"
+    assert host.sql("SELECT COUNT(*) FROM certificates_historicalgeneratedcertificate WHERE user_id=19") == [(3,)]
 
 
 def test_maple_has_no_cutoff(make_host):

@@ -60,3 +60,32 @@ class CourseEnrollment(models.Model):
 
 def now():
     return timezone.now()
+
+
+class CourseAccessRole(models.Model):
+    """
+    Maps users to org, courses, and roles (table student_courseaccessrole).
+    A course's beta testers are the rows with role ``beta_testers`` for the
+    course and its org (student/roles.py CourseBetaTesterRole, read by
+    lms/djangoapps/instructor/access.py ``list_with_level(course_key, 'beta')``).
+    """
+
+    class Meta:
+        unique_together = ("user", "org", "course_id", "role")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # blank org is for global group based roles such as course creator (may be deprecated)
+    org = models.CharField(max_length=64, db_index=True, blank=True)
+    # blank course_id implies org wide role
+    course_id = CourseKeyField(max_length=255, db_index=True, blank=True)
+    role = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self):
+        return "[CourseAccessRole] user: {}   role: {}   org: {}   course: {}".format(
+            self.user.username, self.role, self.org, self.course_id)
+
+
+def is_beta_tester(user, course_key):
+    """instructor.access.is_beta_tester: the user holds the course's beta_testers role."""
+    return CourseAccessRole.objects.filter(user=user, role="beta_testers", course_id=course_key,
+                                           org=course_key.org).exists()

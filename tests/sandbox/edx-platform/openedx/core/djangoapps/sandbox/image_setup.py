@@ -1,8 +1,11 @@
 """
 What provision.sh runs inside ONE platform process (`manage.py lms shell`):
-migrate every app except `certificates`, migrate `certificates` to 0001 only
-(so 0002 onward stay pending, as on an upgraded real host), create the cache
-table, load the demo data.
+migrate every app except `certificates`, migrate `certificates` to 0001 and
+0003_allowlist_invalidation_history only (so 0002,
+0003_certificategenerationcoursesetting and 0004_merge stay pending, as on an
+upgraded real host; the applied one holds the allowlist and invalidation
+tables that the demo data fills), create
+the cache table, load the demo data.
 
     python manage.py lms --settings=S shell -c \
         "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()"
@@ -19,6 +22,8 @@ def migrate_all_but_certificates(verbosity=0):
     for label in labels:
         call_command("migrate", label, interactive=False, verbosity=verbosity)
     call_command("migrate", "certificates", "0001", interactive=False, verbosity=verbosity)
+    call_command("migrate", "certificates", "0003_allowlist_invalidation_history", interactive=False,
+                 verbosity=verbosity)
 
 
 def setup(load_data=True, verbosity=0):

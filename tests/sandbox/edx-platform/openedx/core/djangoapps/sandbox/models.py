@@ -1,8 +1,11 @@
 """
 Sandbox-only tables (not part of edx-platform):
 
-- SandboxTask: stands in for the Celery broker; cert_generation (maple) adds
-  rows and sandbox_worker.py consumes them.
+- SandboxTask: stands in for the Celery broker: one row per published task
+  (``apply_async`` / ``delay`` of a task object of sandbox/tasks.py, which
+  the certificate generation calls as edx-platform calls Celery's), run by
+  sandbox_worker.py once its ``eta`` (``countdown``) has passed.  Like a
+  broker queue it takes the same task twice when it is published twice.
 - CourseCertificateSet: stands in for the modulestore's course certificate
   configurations (made by course teams in Studio, with signatories).
 """
@@ -21,6 +24,9 @@ class SandboxTask(models.Model):
     status = models.CharField(max_length=16, default=PENDING, db_index=True)
     result = models.TextField(blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
+    # Not before this time (Celery's countdown / eta); null: at once.
+    eta = models.DateTimeField(null=True, blank=True)
+    started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
     def get_kwargs(self):

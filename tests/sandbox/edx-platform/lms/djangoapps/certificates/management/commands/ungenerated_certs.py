@@ -12,7 +12,7 @@ from django.db import transaction
 from opaque_keys.edx.keys import CourseKey
 
 from common.djangoapps.student.models import CourseEnrollment
-from lms.djangoapps.certificates.api import CourseContext, add_cert
+from lms.djangoapps.certificates.api import CourseContext, generate_user_certificates
 from lms.djangoapps.certificates.models import CertificateStatuses, GeneratedCertificate
 
 LOGGER = logging.getLogger(__name__)
@@ -83,8 +83,9 @@ class Command(BaseCommand):
                                 student.id, cert_status, str(course_key))
                     if cert_status in valid_statuses:
                         if not options['noop']:
-                            add_cert(student, course_key, ctx=ctx, enrollment_mode=modes.get(student.id),
-                                     insecure=options['insecure'], cert_status=cert_status)
+                            generate_user_certificates(student, course_key, ctx=ctx,
+                                                       enrollment_mode=modes.get(student.id),
+                                                       insecure=options['insecure'], cert_status=cert_status)
                             LOGGER.info("Added a certificate generation task to the XQueue for student %s in "
                                         "course %s.", student.id, course_key)
                         else:

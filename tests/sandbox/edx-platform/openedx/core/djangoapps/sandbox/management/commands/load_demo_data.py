@@ -4,7 +4,9 @@ modes, enrollments, grades, ID verifications, a few existing certificates).
 The exact counts are documented in tests/sandbox/README.md and
 tests/sandbox/demo_expectations.json.
 
-Works with only `certificates 0001_initial` applied.
+Works with only `certificates 0001_initial` and
+`0003_allowlist_invalidation_history` applied (the allowlist and invalidation
+tables, see image_setup.py).
 """
 import datetime
 import hashlib
@@ -16,8 +18,8 @@ from django.db import transaction
 from opaque_keys.edx.keys import CourseKey
 
 from common.djangoapps.course_modes.models import CourseMode
-from common.djangoapps.student.models import CourseEnrollment, UserProfile
-from lms.djangoapps.certificates.models import GeneratedCertificate
+from common.djangoapps.student.models import CourseAccessRole, CourseEnrollment, UserProfile
+from lms.djangoapps.certificates.models import CertificateAllowlist, CertificateInvalidation, GeneratedCertificate
 from lms.djangoapps.grades.models import PersistentCourseGrade
 from lms.djangoapps.verify_student.models import SoftwareSecurePhotoVerification
 from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
@@ -35,6 +37,7 @@ TOY = "edX/toy/2012_Fall"
 DEMO = "course-v1:edX+DemoX+Demo_Course"
 NOCERT = "course-v1:OpenedX+NoCert+2025"
 BENCH = "course-v1:OpenedX+Bench+2026"
+RULES = "course-v1:OpenedX+Rules+2026"
 
 COURSES = [
     # id, display name, start, end, modes, has active certificate configuration
@@ -42,6 +45,7 @@ COURSES = [
     (DEMO, "Demonstration Course", dt(2024, 2, 5), dt(2030, 12, 31), ["audit", "honor", "verified"], True),
     (NOCERT, "Course Without Certificate Configuration", dt(2025, 1, 6), dt(2029, 6, 30), ["honor"], False),
     (BENCH, "Open edX Benchmark Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "verified"], True),
+    (RULES, "Certificate Rules Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "honor", "verified"], True),
 ]
 
 # Course Advanced Setting "Certificates Display Behavior" (CourseOverview
@@ -52,7 +56,8 @@ COURSES = [
 # lms/djangoapps/certificates/page_rules.py). The ended toy course keeps the
 # platform's default "end"; the running courses show certificates as soon as
 # they are issued, as their course teams would set it.
-DISPLAY_BEHAVIOR = {TOY: "end", DEMO: "early_no_info", NOCERT: "early_no_info", BENCH: "early_no_info"}
+DISPLAY_BEHAVIOR = {TOY: "end", DEMO: "early_no_info", NOCERT: "early_no_info", BENCH: "early_no_info",
+                    RULES: "early_no_info"}
 
 # (username, mode, active, passing, id_verified, existing certificate status or None)
 TOY_LEARNERS = [
@@ -90,7 +95,34 @@ BENCH_LEARNERS = [
     for i in range(BENCH_SIZE)
 ]
 
-LEARNERS = [(TOY, TOY_LEARNERS), (DEMO, DEMO_LEARNERS), (NOCERT, NOCERT_LEARNERS), (BENCH, BENCH_LEARNERS)]
+# One learner per rule of Maple's generation handler that the other courses
+# do not show (their users come after the bench learners, so the ids above
+# are unchanged).  Extras: allowlist (CertificateAllowlist), invalidated (an
+# active CertificateInvalidation of the existing certificate, which the
+# instructor's invalidation left "unavailable"), beta (CourseAccessRole
+# beta_testers), uuid (the existing row keeps a verify_uuid).
+RULES_LEARNERS = [
+    ("rules_allowlisted_failing", "honor", True, False, False, None),
+    ("rules_allowlisted_unverified", "verified", True, False, False, None),
+    ("rules_invalidated", "verified", True, True, True, "unavailable"),
+    ("rules_beta_tester", "honor", True, True, False, None),
+    ("rules_verified_without_idv", "verified", True, True, False, None),
+    ("rules_failing_with_row", "verified", True, False, True, "unavailable"),
+    ("rules_failing_without_row", "verified", True, False, True, None),
+    ("rules_regenerated", "honor", True, True, False, "unavailable"),
+    ("rules_honor_failing", "honor", True, False, False, None),
+    ("rules_audit", "audit", True, True, False, None),
+]
+RULES_EXTRAS = {
+    "rules_allowlisted_failing": {"allowlist"},
+    "rules_allowlisted_unverified": {"allowlist"},
+    "rules_invalidated": {"invalidated", "uuid"},
+    "rules_beta_tester": {"beta"},
+    "rules_regenerated": {"uuid"},
+}
+
+LEARNERS = [(TOY, TOY_LEARNERS), (DEMO, DEMO_LEARNERS), (NOCERT, NOCERT_LEARNERS), (BENCH, BENCH_LEARNERS),
+            (RULES, RULES_LEARNERS)]
 
 
 def stable_hex(text):
@@ -150,6 +182,7 @@ class Command(BaseCommand):
         ids = dict(User.objects.values_list("username", "id"))
 
         profiles, enrollments, grades, verifications, certs = [], [], [], [], []
+        allowlist, roles, invalidated = [], [], []
         for n, (course_id, (username, mode, active, passing, idv, cert_status)) in enumerate(all_rows):
             key = CourseKey.from_string(course_id)
             uid = ids[username]
@@ -164,15 +197,32 @@ class Command(BaseCommand):
             if idv:
                 verifications.append(SoftwareSecurePhotoVerification(
                     user_id=uid, status="approved", name=full_name, receipt_id=stable_hex(username)))
+            extras = RULES_EXTRAS.get(username, set())
             if cert_status:
+                keep_uuid = cert_status == "downloadable" or "uuid" in extras
                 certs.append(GeneratedCertificate(
                     user_id=uid, course_id=key, status=cert_status, mode=mode, name=full_name,
-                    grade="%s" % percent,
-                    verify_uuid=stable_hex("cert-" + username) if cert_status == "downloadable" else "",
+                    grade="" if cert_status == "unavailable" else "%s" % percent,
+                    verify_uuid=stable_hex("cert-" + username) if keep_uuid else "",
                     error_reason="(1, 'cannot connect to server')" if cert_status == "error" else "",
-                    created_date=dt(2013, 1, 5)))
+                    created_date=dt(2026, 3, 2) if course_id == RULES else dt(2013, 1, 5)))
+            if "allowlist" in extras:
+                allowlist.append(CertificateAllowlist(user_id=uid, course_id=key, allowlist=True,
+                                                      notes="sandbox demo: allowlisted", created=dt(2026, 3, 1)))
+            if "beta" in extras:
+                roles.append(CourseAccessRole(user_id=uid, org=key.org, course_id=key, role="beta_testers"))
+            if "invalidated" in extras:
+                invalidated.append(uid)
         UserProfile.objects.bulk_create(profiles, batch_size=500)
         CourseEnrollment.objects.bulk_create(enrollments, batch_size=500)
         PersistentCourseGrade.objects.bulk_create(grades, batch_size=500)
         SoftwareSecurePhotoVerification.objects.bulk_create(verifications, batch_size=500)
         GeneratedCertificate.objects.bulk_create(certs, batch_size=500)
+        CertificateAllowlist.objects.bulk_create(allowlist)
+        CourseAccessRole.objects.bulk_create(roles)
+        staff = User.objects.get(username="staff")
+        CertificateInvalidation.objects.bulk_create([
+            CertificateInvalidation(generated_certificate=cert, invalidated_by=staff, active=True,
+                                    notes="sandbox demo: invalidated", created=dt(2026, 3, 2))
+            for cert in GeneratedCertificate.objects.filter(course_id=CourseKey.from_string(RULES),
+                                                            user_id__in=invalidated)])
