@@ -263,4 +263,4 @@ def test_legacy_beta_tester_gets_nothing(make_host):
     rows = dict(host.sql("SELECT u.username, c.status FROM certificates_generatedcertificate c JOIN auth_user u "
                          "ON u.id = c.user_id WHERE c.course_id = ?", (rules,)))
     assert "rules_beta_tester" not in rows
-    assert rows["rules_audit"] == "downloadable"  # no cutoff: audit treated like honor (legacy)
+    assert rows["rules_regenerated"] == "downloadable"

@@ -45,7 +45,8 @@ COURSES = [
     (DEMO, "Demonstration Course", dt(2024, 2, 5), dt(2030, 12, 31), ["audit", "honor", "verified"], True),
     (NOCERT, "Course Without Certificate Configuration", dt(2025, 1, 6), dt(2029, 6, 30), ["honor"], False),
     (BENCH, "Open edX Benchmark Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "verified"], True),
-    (RULES, "Certificate Rules Course", dt(2026, 1, 5), dt(2031, 6, 30), ["audit", "honor", "verified"], True),
+    # No audit mode: the audit rule is the demo course's (and the audit cutoff's courses stay demo and bench).
+    (RULES, "Certificate Rules Course", dt(2026, 1, 5), dt(2031, 6, 30), ["honor", "verified"], True),
 ]
 
 # Course Advanced Setting "Certificates Display Behavior" (CourseOverview
@@ -111,7 +112,6 @@ RULES_LEARNERS = [
     ("rules_failing_without_row", "verified", True, False, True, None),
     ("rules_regenerated", "honor", True, True, False, "unavailable"),
     ("rules_honor_failing", "honor", True, False, False, None),
-    ("rules_audit", "audit", True, True, False, None),
 ]
 RULES_EXTRAS = {
     "rules_allowlisted_failing": {"allowlist"},
