@@ -20,9 +20,20 @@ description:
     C(--force-gen STATUS) when I(force_status) is given."
   - "Releases without it (Maple and later: C(cert_generation.py) exists): selects the
     learners who need a certificate (active enrollment, and no certificate or one with
-    status I(force_status)), runs the platform's C(cert_generation -u USER... -c COURSE) for
-    them in batches of I(batch_size), and waits until the platform's task workers have
-    written the certificates (the command only queues Celery tasks)."
+    status I(force_status), as the instructor dashboard's bulk generation picks them), runs
+    the platform's C(cert_generation -u USER... -c COURSE) for them in batches of
+    I(batch_size), and waits until the platform's task workers have written the
+    certificates of the tasks it published."
+  - "Maple's C(generate_certificate_task) also returns true when it only set or confirmed a
+    status in the process (an invalidated learner's C(unavailable), C(notpassing),
+    C(unverified)) and published nothing: the module counts what is actually published, by
+    wrapping C(apply_async) of the platform's Celery task C(generate_certificate) (every
+    publish goes through it, also with C(CELERY_ALWAYS_EAGER)), settles the learners decided
+    in the process at once, and waits only for the published tasks."
+  - "Published tasks are recorded in I(queued_tasks_file) until their certificate is
+    written: a later run does not queue those learners again (each task would run twice:
+    a second history row, duplicate events), says how many are still waiting, and waits for
+    them too; I(requeue_waiting=true) queues them again (when the broker lost them)."
   - Every course id is checked for format before anything starts; a malformed id fails
     the module without starting the platform. A well-formed id of a course that does not
     exist fails the module too (the platform's commands silently do nothing for it); that
@@ -87,11 +98,26 @@ options:
     default: 500
   wait_timeout:
     description:
-      - Seconds to wait, per course, for the task workers to write the certificates queued by
-        C(cert_generation). When they have not, the module fails and says how many are missing
-        (are the workers, C(edxapp_worker), running?). C(0) does not wait.
+      - Seconds to wait, per course, for the task workers to write the certificates of the tasks
+        published by C(cert_generation) (and of those still waiting from an earlier run). When
+        they have not, the module fails, as a change (the tasks stay queued and write their
+        certificates when the workers run them), and says how many are still to come (are the
+        workers, C(edxapp_worker), running?). C(0) does not wait (and does not fail).
     type: int
     default: 900
+  queued_tasks_file:
+    description:
+      - A JSON file on the host where the module keeps the generation tasks it published and
+        whose certificates are not written yet (learner, course, time), read and written by
+        every run with I(method=cert_generation). Its directory is created when missing.
+    type: path
+    default: /edx/var/edxapp/openedx-toolkit/generation-queue.json
+  requeue_waiting:
+    description:
+      - Queue again the learners whose task, published by an earlier run, no worker has run yet
+        (by default they are only counted, warned about and waited for).
+    type: bool
+    default: false
   poll_interval:
     description: Seconds between two looks at the certificate table while waiting.
     type: float
@@ -120,7 +146,8 @@ notes:
     how many learners it would walk and generate for; later releases only count the learners
     that would be sent to C(cert_generation). Check mode also checks the course ids and that
     the courses exist.
-  - C(changed) is true only when the certificate counts moved; a second run finds no learner
+  - C(changed) is true when the certificate counts moved or generation tasks were published
+    (their certificates may come after the module has returned); a second run finds no learner
     left and reports C(changed=false).
   - Which learners end with a C(downloadable) certificate is the platform's decision (grades,
     mode, ID verification, the audit cutoff, HTML certificates enabled for the course);
@@ -216,7 +243,14 @@ courses:
       description: The course end date (ISO 8601), null when unknown.
       type: str
     generation:
-      description: What the generation op returned (queued, processed, batches, progress lines...).
+      description:
+        - What the generation op returned. C(cert_generation) - C(requested) (learners selected),
+          C(sent) (given to the command), C(queued) (tasks published), C(decided_in_process)
+          (the platform returned true and published nothing), C(not_eligible) (it returned false),
+          C(still_waiting) (learners whose task from an earlier run is not written yet; not queued
+          again), C(requeued), C(waited_for), C(processed) (certificates written),
+          C(results_pending), C(unprocessed_user_ids), C(timed_out), C(waited_seconds),
+          C(pending_tasks). C(ungenerated_certs) - C(progress_lines), C(output_tail).
       type: dict
   sample: {"course-v1:edX+DemoX+Demo_Course": {"before": {}, "after": {"downloadable": 2},
            "changes": {"downloadable": 2}, "generated": 2, "learners": 3}}
@@ -244,6 +278,7 @@ from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 
 COMMANDS_DIR = os.path.join('lms', 'djangoapps', 'certificates', 'management', 'commands')
+DEFAULT_QUEUED_TASKS_FILE = '/edx/var/edxapp/openedx-toolkit/generation-queue.json'
 PROGRESS_LINE_RE = re.compile(r'(\d+)/(\d+) completed ~(\d+):(\d+)m remaining')
 
 
@@ -292,7 +327,7 @@ def status_changes(before, after):
 
 
 def build_ops(method, course_ids, check_mode, params, progress_file, in_process=True,
-              owner_pid=None):
+              owner_pid=None, queued=None):
     """The platform processes to start, in order: a list of (kind, ops).
 
     kind 'main' and 'after' are runner processes (``ops`` is their op list);
@@ -312,8 +347,12 @@ def build_ops(method, course_ids, check_mode, params, progress_file, in_process=
             progress = {'file': progress_file, 'course_index': index + 1,
                         'course_count': len(course_ids), 'owner_pid': owner_pid}
         # ungenerated_certs walks every enrollment; cert_generation gets active learners.
-        main.append({'op': 'pending_learners', 'course_id': cid, 'force_status': force,
-                     'active_only': not legacy, 'ids': False})
+        pending = {'op': 'pending_learners', 'course_id': cid, 'force_status': force,
+                   'active_only': not legacy, 'ids': False}
+        earlier = (queued or {}).get(cid) or {}
+        if not legacy and earlier:
+            pending.update(queued_earlier=earlier, requeue_waiting=bool(params.get('requeue_waiting')))
+        main.append(pending)
         if legacy and not separate:
             main.append({'op': 'ungenerated_certs', 'course_id': cid, 'noop': bool(check_mode),
                          'insecure': use_insecure(params.get('insecure'), params.get('lms_https')),
@@ -323,7 +362,8 @@ def build_ops(method, course_ids, check_mode, params, progress_file, in_process=
                          'batch_size': params.get('batch_size') or 500,
                          'wait_timeout': params.get('wait_timeout'),
                          'poll_interval': params.get('poll_interval'),
-                         'progress': progress})
+                         'progress': progress, 'queued_earlier': earlier,
+                         'requeue_waiting': bool(params.get('requeue_waiting'))})
         if not check_mode:
             after.append({'op': 'course_info', 'course_id': cid})
     if separate:
@@ -368,6 +408,7 @@ def collect(course_ids, results):
                 entry['after'] = dict(result.get('certificates') or {})
         elif op == 'pending_learners':
             entry['learners'] = result.get('count')
+            entry['still_waiting'] = result.get('still_waiting') or 0
         elif op in ('ungenerated_certs', 'cert_generation', 'command'):
             entry['generation'] = dict((k, v) for k, v in result.items() if k not in ('op', 'course_id'))
     for entry in courses.values():
@@ -408,6 +449,79 @@ def format_progress(record):
     else:
         what = phase or 'starting'
     return ('%s: %s' % (head, what)) if head else what
+
+
+def read_queued_tasks(path):
+    """The tasks published by earlier runs and not written yet: ({course_id: {user_id: entry}}, warning)."""
+    if not path or not os.path.exists(path):
+        return {}, None
+    try:
+        with open(path) as handle:
+            data = json.load(handle)
+    except (IOError, OSError, ValueError) as exc:
+        return {}, ('cannot read the queued tasks file %s (%s): learners whose task an earlier run '
+                    'queued may be queued again' % (path, exc))
+    courses = data.get('courses') if isinstance(data, dict) else None
+    if not isinstance(courses, dict):
+        return {}, ('%s is not a queued tasks file of this module (no "courses" mapping): learners '
+                    'whose task an earlier run queued may be queued again' % path)
+    return dict((cid, dict(tasks)) for cid, tasks in courses.items() if isinstance(tasks, dict) and tasks), None
+
+
+def updated_queued_tasks(queued, results):
+    """``queued`` with each cert_generation op's tasks still to be written (failed ops included)."""
+    out = dict(queued)
+    for result in results:
+        if not isinstance(result, dict) or result.get('op') != 'cert_generation' or 'pending_tasks' not in result:
+            continue
+        cid = result.get('course_id')
+        if result['pending_tasks']:
+            out[cid] = dict(result['pending_tasks'])
+        else:
+            out.pop(cid, None)
+    return out
+
+
+def write_queued_tasks(path, queued):
+    directory = os.path.dirname(path)
+    if directory and not os.path.isdir(directory):
+        os.makedirs(directory, 0o755)
+    tmp = '%s.tmp%d' % (path, os.getpid())
+    with open(tmp, 'w') as handle:
+        json.dump({'version': 1, 'courses': queued}, handle, sort_keys=True)
+    os.rename(tmp, path)
+
+
+def generation_problems(courses, wait_timeout):
+    """(failures, warnings, notes) about the cert_generation results of each course."""
+    failures, warnings, notes = [], [], []
+    for cid in sorted(courses):
+        entry = courses[cid]
+        gen = entry.get('generation') or {}
+        waiting = gen.get('still_waiting', entry.get('still_waiting')) or 0
+        if waiting:
+            since = gen.get('still_waiting_since')
+            warnings.append('%s: %d learner(s) still have a generation task queued by an earlier run%s that no '
+                            'worker has run yet; they were not queued again (requeue_waiting=true queues them '
+                            'again)' % (cid, waiting, ' (since %s)' % since if since else ''))
+        if gen.get('wait_skipped'):
+            warnings.append('%s: %s' % (cid, gen['wait_skipped']))
+        pending = gen.get('results_pending') or 0
+        if not pending:
+            continue
+        earlier = gen.get('waited_for', 0) - (gen.get('queued') or 0)
+        what = ('%s: %s generation task(s) queued%s; %s certificate(s) written within %s s, %d still to come: '
+                'the tasks stay queued and write their certificates when the platform task workers '
+                '(edxapp_worker) run them (a later run waits for them and does not queue them again), '
+                'unless they failed (see the workers\' log)'
+                % (cid, gen.get('queued') or 0,
+                   ' (and %d from an earlier run still waiting)' % earlier if earlier > 0 else '',
+                   gen.get('processed') or 0, wait_timeout, pending))
+        if gen.get('timed_out'):
+            failures.append(what)
+        else:
+            notes.append(what)
+    return failures, warnings, notes
 
 
 def read_progress(path):
@@ -504,6 +618,10 @@ def run_watch(module):
         record['line'] = 'no progress file %s; waiting for the run to finish without progress' % path
     elif record.get('phase') or record.get('finished'):
         record['line'] = format_progress(record)
+        age = time.time() - record.get('seq', 0) / 1000.0
+        if not fresh and not record.get('finished') and record.get('seq') and age >= 1:
+            # Nothing moved since that record (the run writes one only when something does).
+            record['line'] += ' (no change for %d s)' % age
     else:
         record['line'] = 'waiting for the generation to start'
     record.setdefault('seq', params['since'])
@@ -523,6 +641,8 @@ def main():
         wait_timeout=dict(type='int', default=900),
         poll_interval=dict(type='float', default=2.0),
         progress_file=dict(type='path'),
+        queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
+        requeue_waiting=dict(type='bool', default=False),
         watch=dict(type='bool', default=False),
         since=dict(type='int', default=0),
         watch_timeout=dict(type='int', default=30),
@@ -559,14 +679,36 @@ def main():
 
     result = dict(changed=False, method=method, platform_starts=0, courses={}, generated=0,
                   course_ids=course_ids, check_mode=module.check_mode)
+    queued = {}
+    if method == 'cert_generation':
+        queued, warning = read_queued_tasks(params['queued_tasks_file'])
+        if warning:
+            module.warn(warning)
     processes = build_ops(method, course_ids, module.check_mode, params, progress_file,
-                          in_process=params['in_process'], owner_pid=os.getpid())
+                          in_process=params['in_process'], owner_pid=os.getpid(), queued=queued)
     all_results = []
 
+    def save_queued_tasks():
+        if method != 'cert_generation' or module.check_mode:
+            return
+        new = updated_queued_tasks(queued, all_results)
+        if new == queued:
+            return
+        try:
+            write_queued_tasks(params['queued_tasks_file'], new)
+        except (IOError, OSError) as exc:
+            module.warn('cannot write the queued tasks file %s (%s): a later run may queue the learners '
+                        'whose task is still waiting again' % (params['queued_tasks_file'], exc))
+
+    def changed_of(courses):
+        return any(c['changes'] or (c.get('generation') or {}).get('queued') for c in courses.values())
+
     def finish_failed(msg, extra=None):
+        save_queued_tasks()
         result['courses'] = collect(course_ids, all_results)
         result['generated'] = sum(c['generated'] for c in result['courses'].values())
-        result['changed'] = any(c['changes'] for c in result['courses'].values())
+        # Published tasks are a change even when nothing is written yet.
+        result['changed'] = changed_of(result['courses'])
         write_progress(progress_file, {'finished': True, 'failed': True, 'msg': msg,
                                        'owner_pid': os.getpid()})
         result['msg'] = msg
@@ -612,29 +754,30 @@ def main():
     courses = collect(course_ids, all_results)
     result['courses'] = courses
     result['generated'] = sum(c['generated'] for c in courses.values())
-    problems = []
-    for cid, entry in courses.items():
-        gen = entry.get('generation') or {}
-        if gen.get('timed_out'):
-            problems.append('%s: %s of %s queued certificate task(s) had not written a certificate '
-                            'within %s s: the platform task workers (edxapp_worker) are not running, '
-                            'or those tasks failed (see the workers\' log)'
-                            % (cid, gen.get('queued', 0) - (gen.get('processed') or 0),
-                               gen.get('queued'), params['wait_timeout']))
-        if gen.get('wait_skipped'):
-            module.warn('%s: %s' % (cid, gen['wait_skipped']))
+    problems, warnings, notes = generation_problems(courses, params['wait_timeout'])
+    for warning in warnings:
+        module.warn(warning)
     if module.check_mode:
         result['changed'] = any((c.get('learners') or 0) > 0 for c in courses.values())
         result['would_generate_for'] = dict((cid, c.get('learners')) for cid, c in courses.items())
         result['msg'] = ('check mode: %d learner(s) would be sent to %s'
                          % (sum(c.get('learners') or 0 for c in courses.values()), method))
     else:
-        result['changed'] = any(c['changes'] for c in courses.values())
+        result['changed'] = changed_of(courses)
         result['msg'] = ('%d new downloadable certificate(s) in %d course(s); %s'
                          % (result['generated'], len(course_ids),
-                            'counts changed' if result['changed'] else 'nothing changed'))
+                            'counts changed' if any(c['changes'] for c in courses.values())
+                            else 'nothing changed'))
+        gens = [c.get('generation') or {} for c in courses.values()]
+        if any(g.get('queued') is not None for g in gens):
+            result['msg'] += ('; %d generation task(s) queued, %d outcome(s) decided in the platform process'
+                              % (sum(g.get('queued') or 0 for g in gens),
+                                 sum(g.get('decided_in_process') or 0 for g in gens)))
+        if notes:
+            result['msg'] += '; ' + ' '.join(notes)
     if problems:
         finish_failed(' '.join(problems))
+    save_queued_tasks()
     write_progress(progress_file, {'finished': True, 'failed': False, 'msg': result['msg'],
                                    'owner_pid': os.getpid()})
     module.exit_json(**result)

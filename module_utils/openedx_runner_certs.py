@@ -277,32 +277,138 @@ def _select_learners(key, force_status=None, active_only=True):
 
 
 @register_op('pending_learners')
-def op_pending_learners(course_id, force_status=None, active_only=True, ids=True):
+def op_pending_learners(course_id, force_status=None, active_only=True, ids=True, queued_earlier=None,
+                        requeue_waiting=False):
     key = _course_key(course_id)
     user_ids = _select_learners(key, force_status, active_only)
+    waiting = {}
+    if queued_earlier:
+        waiting = _still_waiting(_required_model('certificates', 'GeneratedCertificate'), key, queued_earlier)
+        if not requeue_waiting:
+            user_ids = [uid for uid in user_ids if uid not in waiting]
     result = {'course_id': course_id, 'count': len(user_ids),
-              'status': force_status or 'unavailable', 'active_only': bool(active_only)}
+              'status': force_status or 'unavailable', 'active_only': bool(active_only),
+              'still_waiting': len(waiting),
+              'still_waiting_since': min(waiting.values()).isoformat() if waiting else None}
     if ids:
         result['user_ids'] = user_ids
     return result
 
 
-def _settled(certificate, key, user_ids, since):
-    settled = set()
-    user_ids = list(user_ids)
+def _as_times(mapping):
+    """{user id: aware datetime} from {user id (text): ISO 8601 text or {'at': ...}}."""
+    from django.utils.dateparse import parse_datetime
+    times = {}
+    for uid, value in (mapping or {}).items():
+        if isinstance(value, dict):
+            value = value.get('at')
+        when = parse_datetime(value) if value else None
+        try:
+            uid = int(uid)
+        except (TypeError, ValueError):
+            continue
+        if when is not None:
+            times[uid] = when
+    return times
+
+
+def _written_since(certificate, key, since_by_user):
+    """The learners whose certificate row a task wrote after the time given for each."""
+    written = set()
+    user_ids = list(since_by_user)
     for start in range(0, len(user_ids), 500):
         chunk = user_ids[start:start + 500]
-        rows = certificate.objects.filter(course_id=key, user_id__in=chunk,
-                                          modified_date__gte=since)
-        rows = rows.exclude(status__in=_CERT_TRANSIENT_STATUSES)
-        settled.update(rows.values_list('user_id', flat=True))
-    return settled
+        rows = certificate.objects.filter(course_id=key, user_id__in=chunk).exclude(
+            status__in=_CERT_TRANSIENT_STATUSES).values_list('user_id', 'modified_date')
+        for uid, modified in rows:
+            if modified is not None and modified >= since_by_user[uid]:
+                written.add(uid)
+    return written
+
+
+def _still_waiting(certificate, key, queued_earlier):
+    """{user id: published at} of the tasks an earlier run published that no worker has run yet."""
+    earlier = _as_times(queued_earlier)
+    done = _written_since(certificate, key, earlier)
+    return dict((uid, when) for uid, when in earlier.items() if uid not in done)
+
+
+def _generation_task(handler):
+    """The Celery task object that generate_certificate_task publishes.
+
+    edx-platform's generation_handler publishes with
+    ``generate_certificate.apply_async(countdown=..., kwargs=...)``, where
+    ``generate_certificate`` is the Celery task
+    ``lms.djangoapps.certificates.tasks.generate_certificate`` imported into
+    the handler's module. Wrapping that object's ``apply_async`` sees every
+    publish (also under CELERY_ALWAYS_EAGER, where Celery's
+    ``before_task_publish`` / ``after_task_publish`` signals do not fire).
+    """
+    import importlib
+    candidates = []
+    module = sys.modules.get(getattr(handler, '__module__', None) or '')
+    if module is not None:
+        candidates.append(getattr(module, 'generate_certificate', None))
+    try:
+        candidates.append(getattr(importlib.import_module('lms.djangoapps.certificates.tasks'),
+                                  'generate_certificate', None))
+    except ImportError:
+        pass
+    for task in candidates:
+        if task is not None and callable(getattr(task, 'apply_async', None)):
+            return task
+    return None
+
+
+class _PublishRecorder(object):
+    """Wraps a task object's apply_async; records the learner of each publish."""
+
+    def __init__(self, task):
+        self.task = task
+        self.published = {}
+        self.own = False
+        self.original = None
+
+    def install(self):
+        from django.utils import timezone
+        task = self.task
+        attrs = getattr(task, '__dict__', None) or {}
+        self.own = 'apply_async' in attrs
+        self.saved = attrs.get('apply_async')
+        original = task.apply_async
+        published = self.published
+
+        def apply_async(*args, **kwargs):
+            task_kwargs = kwargs.get('kwargs')
+            if task_kwargs is None and len(args) > 1:
+                task_kwargs = args[1]
+            at = timezone.now()
+            answer = original(*args, **kwargs)
+            try:
+                uid = int((task_kwargs or {}).get('student'))
+            except (TypeError, ValueError):
+                uid = None
+            if uid is not None:
+                published[uid] = {'at': at.isoformat(),
+                                  'status': (task_kwargs or {}).get('status') or 'downloadable'}
+            return answer
+
+        task.apply_async = apply_async
+
+    def uninstall(self):
+        if self.own:
+            self.task.apply_async = self.saved
+        else:
+            try:
+                del self.task.apply_async
+            except AttributeError:
+                pass
 
 
 @register_op('cert_generation')
 def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=500,
-                       wait_timeout=900, poll_interval=2.0, progress=None):
-    import datetime
+                       wait_timeout=900, poll_interval=2.0, progress=None,
+                       queued_earlier=None, requeue_waiting=False):
     from django.utils import timezone
     key = _course_key(course_id)
     certificate = _required_model('certificates', 'GeneratedCertificate')
@@ -310,21 +416,42 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
     if user_ids is None:
         user_ids = _select_learners(key, force_status, True)
     user_ids = [int(uid) for uid in user_ids]
+    requested = len(user_ids)
+    # Learners whose task an earlier run published and no worker has run yet:
+    # not queued again (each task would run twice) unless requeue_waiting.
+    waiting_earlier = _still_waiting(certificate, key, queued_earlier)
+    requeued = 0
+    if waiting_earlier and requeue_waiting:
+        requeued = len(set(user_ids) & set(waiting_earlier))
+    elif waiting_earlier:
+        user_ids = [uid for uid in user_ids if uid not in waiting_earlier]
     batch_size = max(1, int(batch_size))
     total = len(user_ids)
-    queued = []
-    original = getattr(command_module, 'generate_certificate_task', None)
-    tracking = callable(original)
+    handler = getattr(command_module, 'generate_certificate_task', None)
+    task = _generation_task(handler) if callable(handler) else None
+    tracking = task is not None
+    answers = {}
+    recorder = None
     if tracking:
-        def recording_task(user, *args, **kwargs):
-            answer = original(user, *args, **kwargs)
-            if answer:
-                queued.append(user.id)
+        def recording_handler(user, *args, **kwargs):
+            answer = handler(user, *args, **kwargs)
+            answers[user.id] = bool(answer)
             return answer
-        command_module.generate_certificate_task = recording_task
-    started = timezone.now() - datetime.timedelta(seconds=2)
+        command_module.generate_certificate_task = recording_handler
+        recorder = _PublishRecorder(task)
+        recorder.install()
     write_progress(progress, force=True, phase='queue', course_id=course_id, done=0, total=total)
     batches = 0
+    published = recorder.published if recorder is not None else {}
+
+    def pending_tasks(waiting_set=None):
+        pending = dict((uid, {'at': when.isoformat()}) for uid, when in waiting_earlier.items()
+                       if uid not in published)
+        pending.update(published)
+        if waiting_set is not None:
+            pending = dict((uid, entry) for uid, entry in pending.items() if uid in waiting_set)
+        return dict((str(uid), entry) for uid, entry in pending.items())
+
     try:
         for start in range(0, total, batch_size):
             batch = user_ids[start:start + batch_size]
@@ -333,32 +460,58 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
             batches += 1
             write_progress(progress, force=(start + batch_size >= total), phase='queue',
                            course_id=course_id, done=min(total, start + batch_size), total=total)
+    except Exception as exc:
+        raise OpError('cert_generation failed after publishing %d generation task(s) for %s: %s: %s'
+                      % (len(published), course_id, type(exc).__name__, _text(exc)),
+                      details={'course_id': course_id, 'queued': len(published),
+                               'pending_tasks': pending_tasks()},
+                      traceback_text=_tail(traceback.format_exc(), 30))
     finally:
         if tracking:
-            command_module.generate_certificate_task = original
-    result = {'course_id': course_id, 'requested': total, 'batches': batches,
-              'queued': len(queued) if tracking else None, 'processed': None,
-              'unprocessed_user_ids': [], 'timed_out': False, 'waited_seconds': 0.0,
-              'wait_skipped': None}
+            command_module.generate_certificate_task = handler
+            recorder.uninstall()
+    result = {'course_id': course_id, 'requested': requested, 'sent': total, 'batches': batches,
+              'queued': len(published) if tracking else None,
+              'decided_in_process': (sum(1 for uid, answer in answers.items()
+                                         if answer and uid not in published) if tracking else None),
+              'not_eligible': sum(1 for answer in answers.values() if not answer) if tracking else None,
+              'still_waiting': len(waiting_earlier) - requeued,
+              'still_waiting_since': (min(waiting_earlier.values()).isoformat()
+                                      if waiting_earlier else None),
+              'requeued': requeued,
+              'processed': None, 'unprocessed_user_ids': [], 'timed_out': False,
+              'waited_seconds': 0.0, 'wait_skipped': None, 'pending_tasks': {}}
     if not tracking:
-        result['wait_skipped'] = ('the cert_generation command of this platform has no '
-                                  'generate_certificate_task to follow; not waiting for the workers')
+        result['wait_skipped'] = ('the cert_generation command of this platform calls no '
+                                  'generate_certificate_task publishing a generate_certificate task '
+                                  'that the toolkit can follow; not waiting for the workers')
         return result
-    remaining = set(queued)
+    # Wait for the tasks of this run and those still waiting from earlier runs.
+    waiting = dict((uid, when) for uid, when in waiting_earlier.items() if uid not in published)
+    waiting.update(_as_times(published))
+    remaining = set(waiting)
     begin = time.time()
-    deadline = begin + max(0.0, float(wait_timeout))
-    while remaining:
-        remaining -= _settled(certificate, key, remaining, started)
-        done = len(queued) - len(remaining)
-        write_progress(progress, force=not remaining, phase='wait', course_id=course_id,
-                       done=done, total=len(queued))
+    timeout = max(0.0, float(wait_timeout or 0))
+    deadline = begin + timeout
+    last_done = None
+    while remaining and timeout > 0:
+        remaining -= _written_since(certificate, key, dict((uid, waiting[uid]) for uid in remaining))
+        done = len(waiting) - len(remaining)
+        if done != last_done:
+            # Only when something moved: a watcher tells the time since from the record's seq.
+            write_progress(progress, force=True, phase='wait', course_id=course_id,
+                           done=done, total=len(waiting))
+            last_done = done
         if not remaining or time.time() >= deadline:
             break
         time.sleep(max(0.1, float(poll_interval)))
-    result['processed'] = len(queued) - len(remaining)
+    result['processed'] = len(waiting) - len(remaining)
+    result['waited_for'] = len(waiting)
     result['unprocessed_user_ids'] = sorted(remaining)[:50]
-    result['timed_out'] = bool(remaining)
+    result['timed_out'] = bool(remaining) and timeout > 0
+    result['results_pending'] = len(remaining)
     result['waited_seconds'] = round(time.time() - begin, 1)
+    result['pending_tasks'] = pending_tasks(remaining)
     return result
 
 

@@ -101,9 +101,13 @@ class FakePlatform:
             return {'op': name, 'course_id': cid, 'progress_lines': [], 'noop': op.get('noop')}
         if name == 'cert_generation':
             ids = self.pending(cid, op.get('force_status'), True)
-            self.generate(cid, ids)
-            return {'op': name, 'course_id': cid, 'requested': len(ids), 'queued': len(ids),
-                    'processed': len(ids), 'timed_out': getattr(self, 'time_out', False)}
+            late = getattr(self, 'time_out', False)
+            if not late:
+                self.generate(cid, ids)
+            return {'op': name, 'course_id': cid, 'requested': len(ids), 'sent': len(ids), 'queued': len(ids),
+                    'decided_in_process': 0, 'not_eligible': 0, 'still_waiting': 0, 'waited_for': len(ids),
+                    'processed': 0 if late else len(ids), 'results_pending': len(ids) if late else 0,
+                    'timed_out': late, 'pending_tasks': {}}
         if name == 'cert_report':
             return {'op': name, 'course_id': cid, 'counts': self.flat(cid)}
         if name == 'gen_cert_report':
@@ -166,7 +170,8 @@ def fake(monkeypatch):
 
 
 def args(platform_dir, **extra):
-    base = {'platform_dir': platform_dir, 'user': '', 'python': '/usr/bin/python3'}
+    base = {'platform_dir': platform_dir, 'user': '', 'python': '/usr/bin/python3',
+            'queued_tasks_file': os.path.join(os.path.dirname(platform_dir), 'generation-queue.json')}
     base.update(extra)
     return base
 
@@ -239,7 +244,8 @@ def test_modern_batches_in_one_process(tmp_path, fake, ansible_module):
 def test_worker_timeout_is_a_failure_with_counts(tmp_path, fake, ansible_module):
     pdir = make_platform_dir(tmp_path, ['cert_generation'])
     fake.time_out = True
-    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[DEMO], wait_timeout=5))
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[DEMO], wait_timeout=5,
+                                                           queued_tasks_file=str(tmp_path / 'q.json')))
     assert result['failed'] and 'workers' in result['msg']
     assert result['courses'][DEMO]['after'] is not None
 
@@ -356,3 +362,214 @@ def test_vermin_py27_and_py35(tmp_path):
     proc = subprocess.run([VERMIN, '-t=2.7-', '-t=3.5-', '--no-tips', '--violations', str(path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------- against the sandbox platform (Maple)
+#
+# The toolkit's ops and module run for real against the sandbox's Maple
+# platform (tests/sandbox/edx-platform: generation_handler's rules, a task
+# table for a broker, sandbox_worker.py for the workers), on a copy of its
+# demo database. The rules course of the demo data has, among its nine
+# learners, an invalidated certificate (generate_certificate_task returns
+# True and publishes nothing) and a failing learner with a row that becomes
+# notpassing in-process: 4 tasks are published, 2 outcomes are decided
+# in-process, 3 learners get nothing.
+
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from ansible.module_utils import _internal as ansible_internal  # noqa: E402
+from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
+from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END  # noqa: E402
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    # AnsibleModule.warn collects into a process-global dict, and goes to the
+    # controller's Display once controller code is imported (as in test_openedx_facts).
+    monkeypatch.setattr(ansible_warnings, '_global_warnings', {})
+    monkeypatch.setattr(ansible_internal, 'is_controller', False)
+
+
+def warnings_of(result):
+    return [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
+
+SANDBOX_PLATFORM = Path(__file__).resolve().parents[2] / 'tests' / 'sandbox' / 'edx-platform'
+RULES = 'course-v1:OpenedX+Rules+2026'
+
+
+class MapleSandbox:
+    def __init__(self, root, db):
+        self.root = Path(root)
+        self.db = str(db)
+        self.config = self.root / 'lms.yml'
+        self.config.write_text(yaml.safe_dump({
+            'SECRET_KEY': 'unit', 'FEATURES': {'CERTIFICATES_HTML_VIEW': True},
+            'DATABASES': {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': self.db,
+                                      'OPTIONS': {'timeout': 30}}}}))
+        self.environment = {'LMS_CFG': str(self.config), 'STUDIO_CFG': str(self.config),
+                            'SANDBOX_RELEASE_LINE': 'maple',
+                            'SANDBOX_MANAGE_LOG': str(self.root / 'manage-starts.log')}
+        self.worker = None
+
+    def env(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ('DJANGO_SETTINGS_MODULE', 'SERVICE_VARIANT', 'LMS_CFG', 'STUDIO_CFG', 'CMS_CFG')}
+        env.update(self.environment)
+        return env
+
+    def manage(self, *args, stdin=None):
+        proc = subprocess.run([sys.executable, 'manage.py', 'lms', '--settings=production'] + list(args),
+                              cwd=str(SANDBOX_PLATFORM), env=self.env(), input=stdin, capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc
+
+    def ops(self, ops):
+        out = self.manage('shell', '-c', build_script([CERTS_SOURCE]), stdin=json.dumps(ops)).stdout
+        lines = out.splitlines()
+        return json.loads('\n'.join(lines[lines.index(RESULT_BEGIN) + 1:lines.index(RESULT_END)]))
+
+    def module_args(self, **extra):
+        base = {'platform_dir': str(SANDBOX_PLATFORM), 'python': sys.executable, 'settings': 'production',
+                'user': '', 'environment': self.environment, 'poll_interval': 0.2, 'method': 'cert_generation',
+                'queued_tasks_file': str(self.root / 'toolkit' / 'generation-queue.json')}
+        base.update(extra)
+        return base
+
+    def sql(self, query, params=()):
+        conn = sqlite3.connect(self.db)
+        try:
+            return conn.execute(query, params).fetchall()
+        finally:
+            conn.close()
+
+    def statuses(self, course):
+        return dict(self.sql('SELECT status, COUNT(*) FROM certificates_generatedcertificate WHERE course_id=? '
+                             'GROUP BY status', (course,)))
+
+    def start_worker(self):
+        env = dict(self.env(), DJANGO_SETTINGS_MODULE='lms.envs.production')
+        self.worker = subprocess.Popen([sys.executable, '-m', 'sandbox_worker', '--interval', '0.2'],
+                                       cwd=str(SANDBOX_PLATFORM), env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+
+    def run_worker_once(self):
+        env = dict(self.env(), DJANGO_SETTINGS_MODULE='lms.envs.production')
+        proc = subprocess.run([sys.executable, '-m', 'sandbox_worker', '--once'], cwd=str(SANDBOX_PLATFORM),
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    def stop_worker(self):
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.wait(timeout=30)
+            self.worker = None
+
+
+@pytest.fixture(scope='module')
+def maple_base_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp('maple-base')
+    host = MapleSandbox(root, root / 'base.sqlite3')
+    host.manage('shell', '-c', 'from openedx.core.djangoapps.sandbox.image_setup import setup; setup()')
+    host.manage('migrate', '--noinput')  # what site.yml does on a fresh host
+    return root / 'base.sqlite3'
+
+
+@pytest.fixture
+def maple(maple_base_db, tmp_path):
+    shutil.copy(str(maple_base_db), str(tmp_path / 'edxapp.sqlite3'))
+    host = MapleSandbox(tmp_path, tmp_path / 'edxapp.sqlite3')
+    yield host
+    host.stop_worker()
+
+
+def _cert_generation_op(**extra):
+    op = {'op': 'cert_generation', 'course_id': RULES, 'wait_timeout': 15, 'poll_interval': 0.2}
+    op.update(extra)
+    return op
+
+
+def test_only_published_tasks_are_waited_for(maple):
+    """An invalidated certificate (True, nothing published) must not make the run wait its timeout."""
+    maple.start_worker()
+    begin = time.time()
+    result, = maple.ops([_cert_generation_op()])
+    assert not result.get('failed'), result
+    assert result['requested'] == 9
+    assert result['queued'] == 4, result               # published to the workers
+    assert result['decided_in_process'] == 2, result   # invalidated (unavailable), notpassing
+    assert result['not_eligible'] == 3, result
+    assert result['timed_out'] is False and result['processed'] == 4, result
+    assert time.time() - begin < 12
+    assert maple.statuses(RULES) == {'downloadable': 2, 'notpassing': 1, 'unavailable': 1, 'unverified': 2}
+
+
+def test_progress_is_written_when_something_moves(maple, tmp_path):
+    """Workers down: the wait writes one record, not one per poll."""
+    progress = tmp_path / 'progress.json'
+    result, = maple.ops([_cert_generation_op(wait_timeout=3, progress={'file': str(progress)})])
+    end = time.time()
+    assert result['timed_out'] is True and result['waited_seconds'] >= 3
+    record = json.loads(progress.read_text())
+    assert record['phase'] == 'wait' and record['done'] == 0 and record['total'] == 4
+    assert record['seq'] / 1000.0 < end - 2.0, 'a record was written while nothing moved'
+
+
+def test_a_timeout_is_a_change_with_the_results_to_come(maple, ansible_module):
+    """Workers down: nothing is written before the timeout, but 8 tasks were queued and will write later."""
+    result = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[DEMO], wait_timeout=2))
+    assert result['failed'], result
+    course = result['courses'][DEMO]
+    assert course['after'] == course['before'] == {}
+    assert result['changed'] is True, 'tasks were queued: the certificates will be written'
+    assert course['generation']['queued'] == 8 and course['generation']['processed'] == 0
+    assert '8 generation task(s)' in result['msg'] and 'still to come' in result['msg'], result['msg']
+    assert maple.run_worker_once() == '8 task(s) run'
+    assert maple.statuses(DEMO) == {'downloadable': 6, 'unverified': 2}
+
+
+def test_a_rerun_does_not_queue_waiting_learners_again(maple, ansible_module, fresh_warnings):
+    first = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[RULES], wait_timeout=1))
+    assert first['failed'] and first['courses'][RULES]['generation']['queued'] == 4
+    tasks = maple.sql('SELECT COUNT(*) FROM sandbox_sandboxtask')[0][0]
+    assert tasks == 4
+    checked = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[RULES]), check_mode=True)
+    # 9 learners, less the one now notpassing, less the 4 whose task is still queued
+    assert checked['would_generate_for'] == {RULES: 4}, checked
+    assert any('still have a generation task queued' in w for w in warnings_of(checked)), checked
+    second = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[RULES], wait_timeout=1))
+    assert maple.sql('SELECT COUNT(*) FROM sandbox_sandboxtask')[0][0] == tasks, 'the same learners were queued again'
+    generation = second['courses'][RULES]['generation']
+    assert generation['queued'] == 0 and generation['still_waiting'] == 4, generation
+    assert any('4 learner(s) still have' in w for w in warnings_of(second)), second
+    # The workers come back: each task runs once.
+    assert maple.run_worker_once() == '4 task(s) run'
+    history = dict(maple.sql(
+        "SELECT u.username, COUNT(*) FROM certificates_historicalgeneratedcertificate h JOIN auth_user u "
+        "ON u.id=h.user_id WHERE h.course_id=? AND u.username IN ('rules_allowlisted_failing', "
+        "'rules_verified_without_idv') GROUP BY u.username", (RULES,)))
+    assert history == {'rules_allowlisted_failing': 1, 'rules_verified_without_idv': 2}
+    third = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[RULES], wait_timeout=1))
+    assert not third.get('failed'), third
+    assert third['courses'][RULES]['generation']['queued'] == 0
+    assert third['courses'][RULES]['generation']['still_waiting'] == 0
+    assert third['changed'] is False
+    assert maple.statuses(RULES) == {'downloadable': 2, 'notpassing': 1, 'unavailable': 1, 'unverified': 2}
+
+
+def test_watch_says_how_long_nothing_moved(tmp_path, ansible_module):
+    path = tmp_path / 'p.json'
+    path.write_text(json.dumps({'seq': int((time.time() - 40) * 1000), 'phase': 'wait', 'done': 3,
+                                'total': 9, 'course_id': TOY, 'owner_pid': os.getpid()}))
+    seq = json.loads(path.read_text())['seq']
+    result = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(path),
+                                                       'since': seq, 'watch_timeout': 0})
+    assert result['fresh'] is False
+    assert result['progress']['line'].startswith('edX/toy/2012_Fall: waiting for the workers: 3/9')
+    assert 'no change for 4' in result['progress']['line'], result['progress']['line']
