@@ -60,6 +60,29 @@ REQUIRED_DEFAULT_KEYS = (
     'logo_url',
 )
 
+# Why the toolkit requires keys that the page of current releases does not
+# show as they are (lms/djangoapps/certificates/api.py,
+# get_certificate_header_context / get_certificate_footer_context, Hawthorn to
+# 2023 master; see docs/research/certificate-page-rules.md): the platform
+# accepts a configuration without them, so an operator must learn why.
+_BRANDED = ('is required but missing; add it: the installation guide lists it, and the 2015 '
+            'releases show it, but from Hawthorn on the page always shows the site\'s branding '
+            '(its logo and root URL) instead; a logo per mode needs a key of your own theme, '
+            'such as certificate_logo_src')
+_FOOTER = ('is required but missing; add it: the installation guide lists it, and the page links '
+           'to it where the site has no page of its own for it (the site\'s marketing links win '
+           'from Hawthorn on; a default LMS has its own /about and /privacy pages)')
+MISSING_WHY = {
+    'logo_src': _BRANDED,
+    'logo_url': _BRANDED,
+    'company_about_url': _FOOTER,
+    'company_privacy_url': _FOOTER,
+    'company_tos_url': _FOOTER,
+    'company_verified_certificate_url': ('is required but missing; add it: the installation guide '
+                                         'lists it, though no certificate template of Hawthorn to '
+                                         '2023 master prints it'),
+}
+
 URL_KEYS = (
     'company_about_url',
     'company_privacy_url',
@@ -205,6 +228,7 @@ def _default_section_schema():
                       'installation guide lists: on the 2015 releases the page failed with a '
                       'server error without them, and later releases show an empty or '
                       'example.com link instead)'),
+        'x-missing-by-key': MISSING_WHY,
         'properties': props,
         'patternProperties': _url_by_name(),
         'additionalProperties': _extra_value(),
@@ -369,7 +393,8 @@ def _check(node, value, path, problems, extra_modes_word):
     by_name = node.get('patternProperties', {})
     missing = [key for key in node.get('required', ()) if key not in value]
     for key in missing:
-        problems.append((_join(path, key), node.get('x-missing', 'is required but missing; add it')))
+        why = node.get('x-missing-by-key', {}).get(key) or node.get('x-missing', 'is required but missing; add it')
+        problems.append((_join(path, key), why))
     for key in sorted(value):
         # JSON Schema applies both "properties" and every matching
         # "patternProperties"; "additionalProperties" only to keys neither names.

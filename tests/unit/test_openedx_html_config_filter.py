@@ -260,3 +260,14 @@ def test_validate_names_the_role_variable(edit, variable):
         validate(changed(edit), role_prefix="openedx_certificates")
     assert "(variable %s):" % variable in str(err.value)
     assert str(err.value).endswith("Nothing was changed.")
+
+
+@pytest.mark.parametrize("key,why", [
+    ("logo_src", "site's branding"), ("logo_url", "site's branding"),
+    ("company_tos_url", "marketing links"), ("company_verified_certificate_url", "no certificate template"),
+    ("platform_name", "2015 releases"),
+])
+def test_missing_key_says_why_it_is_required(key, why):
+    """The platform accepts a configuration without them (issue 11): the message says why the toolkit does not."""
+    problems = dict(validate_configuration(changed(_del("default", key))))
+    assert why in problems["configuration.default." + key]
