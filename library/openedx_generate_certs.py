@@ -234,7 +234,14 @@ courses:
       description: New downloadable certificates of this course.
       type: int
     learners:
-      description: Learners selected for generation (status I(force_status) or no certificate).
+      description:
+        - Learners selected for generation (status I(force_status) or no certificate), less those
+          whose task from an earlier run is still waiting (C(cert_generation)).
+      type: int
+    still_waiting:
+      description:
+        - C(cert_generation) - learners whose generation task, published by an earlier run, no
+          worker has run yet (not queued again unless I(requeue_waiting)).
       type: int
     enrollments:
       description: Enrollment counts C(total), C(active), C(by_mode) (active) from the platform.
