@@ -152,6 +152,115 @@ def _https_from_config(path, fmt):
     return None, None
 
 
+def _generation_on_disk(has, by_release):
+    """"legacy", "modern" or None, from the settings modules and config files
+    found (RELEASE_LINE decides only when the files do not)."""
+    if has["aws_py"] and has["lms_json"] and not has["lms_yml"]:
+        return "legacy"
+    if has["lms_yml"] and (has["production_py"] or not has["aws_py"]):
+        return "modern"
+    if has["production_py"] and not has["aws_py"]:
+        return "modern"
+    if has["aws_py"] and not has["production_py"]:
+        return "legacy"
+    return by_release or None
+
+
+def _chosen_generation(generation, on_disk, has, paths, release_line, by_release, warnings):
+    """The generation to use: detected, or the one asked for when the host agrees."""
+    if generation in (None, "", "auto"):
+        if on_disk is None:
+            raise DetectionError(
+                "cannot tell which Open edX generation %s runs: looked for %s with %s (legacy, Hawthorn and "
+                "earlier) and for %s with %s (Ironwood and later), and for RELEASE_LINE in %s; set generation "
+                "(and config_root, yaml_config_dir or lms_cfg) to say it"
+                % (paths["platform_dir"], paths["aws_py"], paths["lms_json"], paths["production_py"],
+                   paths["lms_yml"], os.path.join(paths["platform_dir"], "openedx/core/release.py")))
+        if by_release and by_release != on_disk:
+            warnings.append("RELEASE_LINE %r suggests the %s generation but the files on disk say %s; using %s"
+                            % (release_line, by_release, on_disk, on_disk))
+        return on_disk
+    problems = []
+    if generation == "legacy":
+        if not has["aws_py"]:
+            if has["lms_yml"]:
+                problems.append("%s exists" % paths["lms_yml"])
+            problems.append("%s is missing" % paths["aws_py"])
+        if by_release == "modern":
+            problems.append("RELEASE_LINE is %r" % release_line)
+        verdict = "this host runs Ironwood or later"
+    else:
+        if not has["production_py"]:
+            problems.append("%s is missing" % paths["production_py"])
+            if has["lms_json"]:
+                problems.append("%s exists" % paths["lms_json"])
+        if by_release == "legacy":
+            problems.append("RELEASE_LINE is %r" % release_line)
+        verdict = "this host runs Hawthorn or earlier"
+    if problems:
+        raise DetectionError("generation=%s was asked but %s: %s" % (generation, " and ".join(problems), verdict))
+    return generation
+
+
+def _settings_name(chosen, env_vars, envs_dir, env_file, evidence, warnings):
+    """aws or production, or the edxapp_env file's EDX_PLATFORM_SETTINGS when that module exists."""
+    settings = "aws" if chosen == "legacy" else "production"
+    custom = env_vars.get("EDX_PLATFORM_SETTINGS")
+    if custom and custom != settings:
+        if os.path.isfile(os.path.join(envs_dir, custom + ".py")):
+            evidence.append("EDX_PLATFORM_SETTINGS=%s in %s" % (custom, env_file))
+            return custom
+        warnings.append("%s sets EDX_PLATFORM_SETTINGS=%s but lms/envs/%s.py does not exist; using %s"
+                        % (env_file, custom, custom, settings))
+    return settings
+
+
+def _config_layout(chosen, has, paths, config_root, given_root, warnings):
+    """(config files, their format, the environment manage.py needs) of the generation."""
+    if chosen == "legacy":
+        config_files = {
+            "lms": paths["lms_json"],
+            "cms": paths["cms_json"],
+            "lms_auth": os.path.join(config_root, "lms.auth.json"),
+            "cms_auth": os.path.join(config_root, "cms.auth.json"),
+        }
+        environment = {"CONFIG_ROOT": config_root} if given_root else {}
+        if not has["lms_json"]:
+            warnings.append("legacy generation but %s does not exist" % paths["lms_json"])
+        return config_files, "json", environment
+    lms_yml, studio_yml = paths["lms_yml"], paths["studio_yml"]
+    if not has["lms_yml"]:
+        warnings.append("modern generation but %s does not exist (the platform will fail with "
+                        "ImproperlyConfigured until LMS_CFG names an existing file)" % lms_yml)
+    if has["lms_json"]:
+        warnings.append("%s exists but this host reads %s: edits to the JSON file change nothing"
+                        % (paths["lms_json"], lms_yml))
+    return ({"lms": lms_yml, "cms": studio_yml}, "yaml",
+            {"LMS_CFG": lms_yml, "STUDIO_CFG": studio_yml, "CMS_CFG": studio_yml})
+
+
+def _audit_cutoff_support(name, envs_dir):
+    """(whether AUDIT_CERT_CUTOFF_DATE is read, what says so)."""
+    if name in CUTOFF_RELEASES:
+        return True, "release_line"
+    if name in MODERN_WITHOUT_CUTOFF:
+        return False, "release_line"
+    common = _read_text(os.path.join(envs_dir, "common.py"))
+    return bool(common and "AUDIT_CERT_CUTOFF_DATE" in common), "lms/envs/common.py"
+
+
+def _service_manager():
+    """(supervisor, systemd or unknown, the program or unit of each service)."""
+    if os.path.exists(SUPERVISORCTL):
+        return "supervisor", {"lms": "lms", "cms": "cms", "workers": "edxapp_worker:"}
+    units = dict((unit, any(os.path.exists(os.path.join(d, unit + ".service")) for d in SYSTEMD_UNIT_DIRS))
+                 for unit in ("lms", "cms", "edxapp-workers"))
+    if not units["lms"]:
+        return "unknown", {"lms": None, "cms": None, "workers": None}
+    return "systemd", {"lms": "lms", "cms": "cms" if units["cms"] else None,
+                       "workers": "edxapp-workers" if units["edxapp-workers"] else None}
+
+
 def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=None,
            yaml_config_dir=DEFAULT_YAML_CONFIG_DIR, lms_cfg=None, studio_cfg=None,
            python=DEFAULT_PYTHON, env_file=None):
@@ -177,141 +286,41 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
     if env_vars:
         evidence.append("read %s" % env_file)
 
-    lms_yml = lms_cfg or env_vars.get("LMS_CFG") or os.path.join(yaml_config_dir, "lms.yml")
-    studio_yml = (studio_cfg or env_vars.get("STUDIO_CFG") or env_vars.get("CMS_CFG")
-                  or os.path.join(yaml_config_dir, "studio.yml"))
-    lms_json = os.path.join(config_root, "lms.env.json")
-    cms_json = os.path.join(config_root, "cms.env.json")
-    aws_py = os.path.join(envs_dir, "aws.py")
-    production_py = os.path.join(envs_dir, "production.py")
-
-    has = {
-        "lms_yml": os.path.isfile(lms_yml),
-        "lms_json": os.path.isfile(lms_json),
-        "aws_py": os.path.isfile(aws_py),
-        "production_py": os.path.isfile(production_py),
+    paths = {
+        "platform_dir": platform_dir,
+        "lms_yml": lms_cfg or env_vars.get("LMS_CFG") or os.path.join(yaml_config_dir, "lms.yml"),
+        "studio_yml": (studio_cfg or env_vars.get("STUDIO_CFG") or env_vars.get("CMS_CFG")
+                       or os.path.join(yaml_config_dir, "studio.yml")),
+        "lms_json": os.path.join(config_root, "lms.env.json"),
+        "cms_json": os.path.join(config_root, "cms.env.json"),
+        "aws_py": os.path.join(envs_dir, "aws.py"),
+        "production_py": os.path.join(envs_dir, "production.py"),
     }
-    for name, path in (("lms_yml", lms_yml), ("lms_json", lms_json), ("aws_py", aws_py),
-                       ("production_py", production_py)):
-        evidence.append("%s %s" % ("found" if has[name] else "no", path))
+    has = {}
+    for name in ("lms_yml", "lms_json", "aws_py", "production_py"):
+        has[name] = os.path.isfile(paths[name])
+        evidence.append("%s %s" % ("found" if has[name] else "no", paths[name]))
 
     release_line = read_release_line(platform_dir)
     by_release = release_generation(release_line)
     if release_line:
         evidence.append("RELEASE_LINE = %r" % release_line)
 
-    if has["aws_py"] and has["lms_json"] and not has["lms_yml"]:
-        on_disk = "legacy"
-    elif has["lms_yml"] and (has["production_py"] or not has["aws_py"]):
-        on_disk = "modern"
-    elif has["production_py"] and not has["aws_py"]:
-        on_disk = "modern"
-    elif has["aws_py"] and not has["production_py"]:
-        on_disk = "legacy"
-    elif by_release:
-        on_disk = by_release
-    else:
-        on_disk = None
-
-    if generation in (None, "", "auto"):
-        if on_disk is None:
-            raise DetectionError(
-                "cannot tell which Open edX generation %s runs: looked for %s with %s (legacy, Hawthorn and "
-                "earlier) and for %s with %s (Ironwood and later), and for RELEASE_LINE in %s; set generation "
-                "(and config_root, yaml_config_dir or lms_cfg) to say it"
-                % (platform_dir, aws_py, lms_json, production_py, lms_yml,
-                   os.path.join(platform_dir, "openedx/core/release.py")))
-        chosen = on_disk
-        if by_release and by_release != on_disk:
-            warnings.append("RELEASE_LINE %r suggests the %s generation but the files on disk say %s; using %s"
-                            % (release_line, by_release, on_disk, on_disk))
-    else:
-        chosen = generation
-        problems = []
-        if generation == "legacy":
-            if not has["aws_py"]:
-                if has["lms_yml"]:
-                    problems.append("%s exists" % lms_yml)
-                problems.append("%s is missing" % aws_py)
-            if by_release == "modern":
-                problems.append("RELEASE_LINE is %r" % release_line)
-            verdict = "this host runs Ironwood or later"
-        else:
-            if not has["production_py"]:
-                problems.append("%s is missing" % production_py)
-                if has["lms_json"]:
-                    problems.append("%s exists" % lms_json)
-            if by_release == "legacy":
-                problems.append("RELEASE_LINE is %r" % release_line)
-            verdict = "this host runs Hawthorn or earlier"
-        if problems:
-            raise DetectionError("generation=%s was asked but %s: %s" % (generation, " and ".join(problems), verdict))
-
-    settings = "aws" if chosen == "legacy" else "production"
-    custom = env_vars.get("EDX_PLATFORM_SETTINGS")
-    if custom and custom != settings:
-        if os.path.isfile(os.path.join(envs_dir, custom + ".py")):
-            evidence.append("EDX_PLATFORM_SETTINGS=%s in %s" % (custom, env_file))
-            settings = custom
-        else:
-            warnings.append("%s sets EDX_PLATFORM_SETTINGS=%s but lms/envs/%s.py does not exist; using %s"
-                            % (env_file, custom, custom, settings))
-
-    if chosen == "legacy":
-        config_files = {
-            "lms": lms_json,
-            "cms": cms_json,
-            "lms_auth": os.path.join(config_root, "lms.auth.json"),
-            "cms_auth": os.path.join(config_root, "cms.auth.json"),
-        }
-        config_format = "json"
-        environment = {}
-        if given_root:
-            environment["CONFIG_ROOT"] = config_root
-        if not has["lms_json"]:
-            warnings.append("legacy generation but %s does not exist" % lms_json)
-    else:
-        config_files = {"lms": lms_yml, "cms": studio_yml}
-        config_format = "yaml"
-        environment = {"LMS_CFG": lms_yml, "STUDIO_CFG": studio_yml, "CMS_CFG": studio_yml}
-        if not has["lms_yml"]:
-            warnings.append("modern generation but %s does not exist (the platform will fail with "
-                            "ImproperlyConfigured until LMS_CFG names an existing file)" % lms_yml)
-        if has["lms_json"]:
-            warnings.append("%s exists but this host reads %s: edits to the JSON file change nothing"
-                            % (lms_json, lms_yml))
+    on_disk = _generation_on_disk(has, by_release)
+    chosen = _chosen_generation(generation, on_disk, has, paths, release_line, by_release, warnings)
+    settings = _settings_name(chosen, env_vars, envs_dir, env_file, evidence, warnings)
+    config_files, config_format, environment = _config_layout(chosen, has, paths, config_root, given_root,
+                                                              warnings)
     config_files_exist = dict((k, os.path.isfile(v)) for k, v in config_files.items())
 
     commands_dir = os.path.join(platform_dir, CERT_COMMANDS_DIR)
     commands = dict((name, os.path.isfile(os.path.join(commands_dir, name + ".py"))) for name in CERT_COMMANDS)
 
     name = release_name(release_line)
-    if name in CUTOFF_RELEASES:
-        cutoff, cutoff_source = True, "release_line"
-    elif name in MODERN_WITHOUT_CUTOFF:
-        cutoff, cutoff_source = False, "release_line"
-    else:
-        common = _read_text(os.path.join(envs_dir, "common.py"))
-        cutoff = bool(common and "AUDIT_CERT_CUTOFF_DATE" in common)
-        cutoff_source = "lms/envs/common.py"
-
+    cutoff, cutoff_source = _audit_cutoff_support(name, envs_dir)
     certificate_url = (CERTIFICATE_URL_BY_USER_COURSE if name in RELEASES_WITHOUT_UUID_URL
                        else CERTIFICATE_URL_BY_UUID)
-
-    if os.path.exists(SUPERVISORCTL):
-        service_manager = "supervisor"
-        services = {"lms": "lms", "cms": "cms", "workers": "edxapp_worker:"}
-    else:
-        units = {}
-        for unit in ("lms", "cms", "edxapp-workers"):
-            units[unit] = any(os.path.exists(os.path.join(d, unit + ".service")) for d in SYSTEMD_UNIT_DIRS)
-        if units["lms"]:
-            service_manager = "systemd"
-            services = {"lms": "lms", "cms": "cms" if units["cms"] else None,
-                        "workers": "edxapp-workers" if units["edxapp-workers"] else None}
-        else:
-            service_manager = "unknown"
-            services = {"lms": None, "cms": None, "workers": None}
+    service_manager, services = _service_manager()
 
     lms_https = None
     if config_files_exist["lms"]:
