@@ -391,42 +391,25 @@ def extract_archive(module, path):
     return folder
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            src=dict(type='path'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            platform_dir=dict(type='path', default='/edx/app/edxapp/edx-platform'),
-            python=dict(type='path', default='/edx/app/edxapp/venvs/edxapp/bin/python'),
-            compile=dict(type='bool', default=True),
-            allow_unescaped=dict(type='bool', default=False),
-            manifest=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-manifest.json'),
-            backup_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-backup'),
-            owner=dict(type='str', default='edxapp'),
-            group=dict(type='str', default='www-data'),
-            mode=dict(type='str', default='0640'),
-            directory_mode=dict(type='str', default='0750'),
-        ),
-        required_if=[('state', 'present', ['src'])],
-        supports_check_mode=True,
-    )
+ARGUMENT_SPEC = dict(
+    src=dict(type='path'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    platform_dir=dict(type='path', default='/edx/app/edxapp/edx-platform'),
+    python=dict(type='path', default='/edx/app/edxapp/venvs/edxapp/bin/python'),
+    compile=dict(type='bool', default=True),
+    allow_unescaped=dict(type='bool', default=False),
+    manifest=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-manifest.json'),
+    backup_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-backup'),
+    owner=dict(type='str', default='edxapp'),
+    group=dict(type='str', default='www-data'),
+    mode=dict(type='str', default='0640'),
+    directory_mode=dict(type='str', default='0750'),
+)
+
+
+def read_sources(module, src, result):
+    """(manifest, {dest: sha256}, {dest: file in src}, [template dests]) of the theme at ``src``."""
     p = module.params
-    for key in ('mode', 'directory_mode'):
-        try:
-            int(p[key], 8)
-        except ValueError:
-            module.fail_json(msg='%s: %r is not an octal mode such as 0644' % (key, p[key]))
-    result = dict(changed=False, files={}, templates=[], backups={}, manifest=p['manifest'])
-    if not os.path.isfile(os.path.join(p['platform_dir'], 'manage.py')):
-        module.fail_json(msg='platform_dir %s has no manage.py: set platform_dir to the edx-platform checkout'
-                             % p['platform_dir'], **result)
-    src = p['src']
-    if p['state'] == 'present' and os.path.isfile(src or ''):
-        try:
-            src = extract_archive(module, src)
-        except ThemeError as exc:
-            module.fail_json(msg=str(exc), **result)
-        atexit.register(shutil.rmtree, src, True)
     try:
         manifest = read_manifest(p['manifest'])
         sources, source_paths, templates = {}, {}, []
@@ -442,62 +425,41 @@ def main():
                 source_paths[dest] = full
                 if is_template(rel):
                     templates.append(dest)
-        result['templates'] = sorted(templates)
     except ThemeError as exc:
         module.fail_json(msg=str(exc), **result)
+    return manifest, sources, source_paths, templates
 
-    # 1. Every template escapes what it writes and compiles, or nothing is touched.
-    if p['state'] == 'present':
-        try:
-            unescaped = unescaped_templates(src, [source_paths[d] for d in sorted(templates)])
-        except ThemeError as exc:
-            module.fail_json(msg=str(exc), **result)
-        if unescaped and not p['allow_unescaped']:
-            result['errors'] = [{'file': f, 'line': line, 'error': error} for f, line, error in unescaped]
-            module.fail_json(msg='%d template problem(s) would write values into the certificate page '
-                                 'unescaped, nothing was deployed: %s'
-                                 % (len(unescaped), '; '.join('%s line %s: %s' % e for e in unescaped)),
-                             **result)
-        for problem in unescaped:
-            module.warn('%s line %s: %s (deployed anyway: allow_unescaped is true)' % problem)
-    if p['state'] == 'present' and p['compile']:
-        errors = compile_templates(module, p['python'], [source_paths[d] for d in sorted(templates)])
-        if errors:
-            by_source = dict((v, k) for k, v in source_paths.items())
-            result['errors'] = [{'file': os.path.relpath(path, src), 'target': by_source.get(path),
-                                 'line': line, 'error': error} for path, line, error in errors]
-            module.fail_json(msg='%d template(s) do not compile, nothing was deployed: %s'
-                                 % (len(errors), '; '.join('%s line %s: %s' % (e['file'], e['line'], e['error'])
-                                                           for e in result['errors'])), **result)
 
-    # 2. The plan.
-    deployer = Deployer(module)
-    current = dict((dest, file_sha(deployer.dest(dest))) for dest in set(sources) | set(manifest))
-    actions = plan_deploy(sources, current, manifest)
-    fix_attrs = [dest for dest in sources if current.get(dest) == sources[dest] and dest in manifest
-                 and deployer.attributes_differ(dest)]
-    result['files'] = dict((dest, action) for action, dest in actions)
-    for dest in fix_attrs:
-        result['files'][dest] = 'attributes'
-    changing = [(a, d) for a, d in actions if a in CHANGING_ACTIONS]
-    bookkeeping = [(a, d) for a, d in actions if a in BOOKKEEPING_ACTIONS]
-    drop_manifest = p['state'] == 'absent' and os.path.exists(p['manifest'])
-    # Adopting or forgetting a file writes the manifest (and a backup for an
-    # adopted one): the host changes, even when no platform file does.
-    result['changed'] = bool(changing or fix_attrs or bookkeeping or drop_manifest)
-    if module._diff and (changing or bookkeeping):
-        result['diff'] = dict(before='', after=diff_text(actions),
-                              before_header='%s (theme files)' % p['platform_dir'],
-                              after_header='%s (theme files)' % p['platform_dir'])
-    for action, dest in actions:
-        if action == 'keep_modified':
-            module.warn('%s was deployed by the theme and changed on the host since; it is no longer in the '
-                        'theme but is left as it is (its backup, if any, stays in %s)' % (dest, p['backup_dir']))
-    if module.check_mode or not result['changed']:
-        result['msg'] = ('%d file(s) would change' if module.check_mode else '%d file(s) changed') % len(changing)
-        module.exit_json(**result)
+def check_templates(module, src, paths, source_paths, result):
+    """Every template escapes what it writes and compiles, or the module fails and nothing is touched."""
+    p = module.params
+    try:
+        unescaped = unescaped_templates(src, paths)
+    except ThemeError as exc:
+        module.fail_json(msg=str(exc), **result)
+    if unescaped and not p['allow_unescaped']:
+        result['errors'] = [{'file': f, 'line': line, 'error': error} for f, line, error in unescaped]
+        module.fail_json(msg='%d template problem(s) would write values into the certificate page '
+                             'unescaped, nothing was deployed: %s'
+                             % (len(unescaped), '; '.join('%s line %s: %s' % e for e in unescaped)),
+                         **result)
+    for problem in unescaped:
+        module.warn('%s line %s: %s (deployed anyway: allow_unescaped is true)' % problem)
+    if not p['compile']:
+        return
+    errors = compile_templates(module, p['python'], paths)
+    if errors:
+        by_source = dict((v, k) for k, v in source_paths.items())
+        result['errors'] = [{'file': os.path.relpath(path, src), 'target': by_source.get(path),
+                             'line': line, 'error': error} for path, line, error in errors]
+        module.fail_json(msg='%d template(s) do not compile, nothing was deployed: %s'
+                             % (len(errors), '; '.join('%s line %s: %s' % (e['file'], e['line'], e['error'])
+                                                       for e in result['errors'])), **result)
 
-    # 3. Apply: backups first, then writes, then restores and removals, then the manifest.
+
+def apply_plan(module, deployer, actions, fix_attrs, manifest, sources, source_paths, result):
+    """Backups first, then writes, then attributes, restores and removals, then the manifest."""
+    p = module.params
     new_manifest = dict((dest, manifest[dest]) for dest in sources if dest in manifest)
     try:
         for action, dest in actions:
@@ -531,6 +493,64 @@ def main():
             write_manifest(module, p['manifest'], dict(manifest, **new_manifest), p['src'])
         module.fail_json(msg='deploying the theme failed at %s: %s; the manifest records what was written, '
                              'run again once fixed' % (getattr(exc, 'filename', ''), exc.strerror or exc), **result)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_if=[('state', 'present', ['src'])],
+                           supports_check_mode=True)
+    p = module.params
+    for key in ('mode', 'directory_mode'):
+        try:
+            int(p[key], 8)
+        except ValueError:
+            module.fail_json(msg='%s: %r is not an octal mode such as 0644' % (key, p[key]))
+    result = dict(changed=False, files={}, templates=[], backups={}, manifest=p['manifest'])
+    if not os.path.isfile(os.path.join(p['platform_dir'], 'manage.py')):
+        module.fail_json(msg='platform_dir %s has no manage.py: set platform_dir to the edx-platform checkout'
+                             % p['platform_dir'], **result)
+    src = p['src']
+    if p['state'] == 'present' and os.path.isfile(src or ''):
+        try:
+            src = extract_archive(module, src)
+        except ThemeError as exc:
+            module.fail_json(msg=str(exc), **result)
+        atexit.register(shutil.rmtree, src, True)
+    manifest, sources, source_paths, templates = read_sources(module, src, result)
+    result['templates'] = sorted(templates)
+
+    # 1. Every template escapes what it writes and compiles, or nothing is touched.
+    if p['state'] == 'present':
+        check_templates(module, src, [source_paths[d] for d in sorted(templates)], source_paths, result)
+
+    # 2. The plan.
+    deployer = Deployer(module)
+    current = dict((dest, file_sha(deployer.dest(dest))) for dest in set(sources) | set(manifest))
+    actions = plan_deploy(sources, current, manifest)
+    fix_attrs = [dest for dest in sources if current.get(dest) == sources[dest] and dest in manifest
+                 and deployer.attributes_differ(dest)]
+    result['files'] = dict((dest, action) for action, dest in actions)
+    for dest in fix_attrs:
+        result['files'][dest] = 'attributes'
+    changing = [(a, d) for a, d in actions if a in CHANGING_ACTIONS]
+    bookkeeping = [(a, d) for a, d in actions if a in BOOKKEEPING_ACTIONS]
+    drop_manifest = p['state'] == 'absent' and os.path.exists(p['manifest'])
+    # Adopting or forgetting a file writes the manifest (and a backup for an
+    # adopted one): the host changes, even when no platform file does.
+    result['changed'] = bool(changing or fix_attrs or bookkeeping or drop_manifest)
+    if module._diff and (changing or bookkeeping):
+        result['diff'] = dict(before='', after=diff_text(actions),
+                              before_header='%s (theme files)' % p['platform_dir'],
+                              after_header='%s (theme files)' % p['platform_dir'])
+    for action, dest in actions:
+        if action == 'keep_modified':
+            module.warn('%s was deployed by the theme and changed on the host since; it is no longer in the '
+                        'theme but is left as it is (its backup, if any, stays in %s)' % (dest, p['backup_dir']))
+    if module.check_mode or not result['changed']:
+        result['msg'] = ('%d file(s) would change' if module.check_mode else '%d file(s) changed') % len(changing)
+        module.exit_json(**result)
+
+    # 3. Apply.
+    apply_plan(module, deployer, actions, fix_attrs, manifest, sources, source_paths, result)
     result['msg'] = '%d file(s) changed' % len(changing)
     module.exit_json(**result)
 
