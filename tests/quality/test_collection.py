@@ -32,8 +32,10 @@ def installed(tmp_path_factory):
     target = tmp_path_factory.mktemp("collections")
     env = qh.tool_env()
     env.pop("ANSIBLE_CONFIG", None)
-    result = qh.run([str(qh.BIN / "ansible-galaxy"), "collection", "install", "--offline", "-p", str(target),
-                     str(archive)], env=env, timeout=300, cwd=target)
+    # --force: ansible-galaxy skips a collection it finds already installed
+    # anywhere on its default paths (~/.ansible/collections), whatever -p says.
+    result = qh.run([str(qh.BIN / "ansible-galaxy"), "collection", "install", "--offline", "--force",
+                     "-p", str(target), str(archive)], env=env, timeout=300, cwd=target)
     assert result.returncode == 0, qh.describe(result)
     env["ANSIBLE_COLLECTIONS_PATH"] = str(target)
     return target / "ansible_collections" / "openedx" / "certificates", env, target
