@@ -11,16 +11,21 @@ DOCUMENTATION = r"""
 ---
 module: openedx_facts
 short_description: Find out what an Open edX host runs, without starting the platform
+version_added: "0.1.0"
 description:
-  - Looks at files only (it never imports or starts the platform) and returns the fact C(openedx)
+  - Looks at files only (it never imports or starts the platform) and returns the fact RV(ansible_facts.openedx)
     describing the Open edX installation of a native (old official Ansible repository) host.
-  - "Generation V(legacy) (Hawthorn and earlier): C(lms.env.json) in the config root, C(lms/envs/aws.py),
-    and no YAML config. Generation V(modern) (Ironwood and later): the YAML config (C(/edx/etc/lms.yml), or
-    the file named by O(lms_cfg) or by C(LMS_CFG) in C(edxapp_env)) and C(lms/envs/production.py)."
+  - "The YAML config is O(lms_cfg), else the file that E(LMS_CFG) names in C(edxapp_env) (in O(config_root)),
+    else C(lms.yml) in O(yaml_config_dir) (C(/edx/etc/lms.yml))."
+  - "Generation V(legacy) (Hawthorn and earlier) when C(lms/envs/aws.py) and C(lms.env.json) in O(config_root)
+    exist and the YAML config does not. Otherwise generation V(modern) (Ironwood and later) when the YAML config
+    exists and C(lms/envs/production.py) exists too or C(lms/envs/aws.py) does not. Otherwise, when only one of
+    the two settings modules exists, it decides (C(aws.py) means V(legacy), C(production.py) means V(modern));
+    when both or neither exist, the release line decides (V(legacy) up to Hawthorn, V(modern) from Ironwood on)."
   - The release line is read from C(openedx/core/release.py) (C(RELEASE_LINE)) with a regular expression.
+  - The module fails when O(platform_dir) holds no platform (neither C(manage.py) nor C(lms/envs)).
   - Editing C(lms.env.json) on a modern host changes nothing the platform reads; use this module's
-    C(config_files) to pick the file to edit.
-version_added: "1.0.0"
+    RV(ansible_facts.openedx.config_files) to pick the file to edit.
 options:
   platform_dir:
     description: Where edx-platform is checked out.
@@ -28,16 +33,19 @@ options:
     default: /edx/app/edxapp/edx-platform
   generation:
     description:
-      - V(auto) detects the generation from the files. V(legacy) or V(modern) override detection, but
-        the module fails when the files on disk contradict the choice (for example V(legacy) on a host
-        that has C(/edx/etc/lms.yml) and no C(lms/envs/aws.py)).
+      - V(auto) detects the generation from the files (and the release line), and fails when they tell nothing.
+      - V(legacy) or V(modern) override detection, but the module fails when the files on disk contradict the
+        choice. V(legacy) needs C(lms/envs/aws.py) and a release line that is not modern (for example it fails
+        on a host that has C(/edx/etc/lms.yml) and no C(lms/envs/aws.py)); V(modern) needs
+        C(lms/envs/production.py) and a release line that is not legacy.
     type: str
     choices: [ auto, legacy, modern ]
     default: auto
   config_root:
     description:
-      - Folder of the legacy JSON config files (the platform's C(CONFIG_ROOT)) and of C(edxapp_env).
-      - Default is the folder above O(platform_dir). When given, the legacy C(environment) fact sets C(CONFIG_ROOT).
+      - Folder of the legacy JSON config files (the platform's E(CONFIG_ROOT)) and of C(edxapp_env).
+      - Default is the folder above O(platform_dir). When given, the legacy
+        RV(ansible_facts.openedx.environment) fact sets E(CONFIG_ROOT).
     type: path
   yaml_config_dir:
     description: Folder of the modern YAML config files C(lms.yml) and C(studio.yml).
@@ -45,15 +53,16 @@ options:
     default: /edx/etc
   lms_cfg:
     description:
-      - The modern LMS config file (what C(LMS_CFG) names). Default is C(LMS_CFG) from C(edxapp_env) in
-        the config root if set there, else C(lms.yml) in O(yaml_config_dir).
+      - The modern LMS config file (what E(LMS_CFG) names). Default is E(LMS_CFG) from C(edxapp_env) in
+        O(config_root) if set there, else C(lms.yml) in O(yaml_config_dir).
     type: path
   studio_cfg:
     description:
-      - The modern Studio config file (C(STUDIO_CFG)/C(CMS_CFG)). Default as for O(lms_cfg), with C(studio.yml).
+      - The modern Studio config file (E(STUDIO_CFG)/E(CMS_CFG)). Default is E(STUDIO_CFG), else E(CMS_CFG),
+        from C(edxapp_env) in O(config_root) if set there, else C(studio.yml) in O(yaml_config_dir).
     type: path
   python:
-    description: The platform's Python interpreter, reported in C(python) when it exists.
+    description: The platform's Python interpreter, reported in RV(ansible_facts.openedx.python) when it exists.
     type: path
     default: /edx/app/edxapp/venvs/edxapp/bin/python
 extends_documentation_fragment:
@@ -62,6 +71,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    details: The module only reads files; check mode runs the same way.
   diff_mode:
     support: none
   facts:
@@ -69,9 +79,11 @@ attributes:
   platform:
     platforms: posix
 notes:
-  - C(lms_https) is read from the LMS config file (C(LMS_ROOT_URL) scheme, or the legacy C(HTTPS) key);
-    reading a YAML config needs PyYAML on the managed host, and reading a 0640 file needs privileges
-    (C(become)). When it cannot be read, C(lms_https) is null and a warning says why.
+  - RV(ansible_facts.openedx.lms_https) is read from the LMS config file, when it exists (C(LMS_ROOT_URL)
+    scheme, else the C(HTTPS) key); reading a YAML config needs PyYAML on the managed host, and reading a 0640
+    file needs privileges (C(become)). When the file cannot be read or parsed,
+    RV(ansible_facts.openedx.lms_https) is null and a warning says why; it is null without a warning when
+    the file is missing or says nothing.
   - Tutor installs are containers with their own layout and are not detected.
 seealso:
   - module: openedx_env_config
@@ -121,7 +133,10 @@ ansible_facts:
           type: str
           sample: modern
         generation_detected:
-          description: What the files on disk say (null when they say nothing clear).
+          description:
+            - What the files on disk say, by the rule of the description (the release line when the files
+              leave it open).
+            - Null when neither tells (only possible with O(generation=legacy) or O(generation=modern)).
           type: str
           sample: modern
         release_line:
@@ -129,7 +144,10 @@ ansible_facts:
           type: str
           sample: lilac
         settings:
-          description: The Django settings name for C(--settings) (C(aws), C(production), or C(EDX_PLATFORM_SETTINGS) from C(edxapp_env)).
+          description:
+            - The Django settings name for C(--settings), V(aws) (legacy) or V(production) (modern).
+            - E(EDX_PLATFORM_SETTINGS) from C(edxapp_env) replaces it when C(lms/envs/NAME.py) exists (else a
+              warning says so).
           type: str
           sample: production
         platform_dir:
@@ -141,7 +159,7 @@ ansible_facts:
           type: str
           sample: /edx/app/edxapp/edx-platform/manage.py
         config_root:
-          description: The legacy config folder (C(CONFIG_ROOT)).
+          description: The legacy config folder (E(CONFIG_ROOT)), where C(edxapp_env) is looked for.
           type: str
           sample: /edx/app/edxapp
         config_files:
@@ -149,7 +167,7 @@ ansible_facts:
           type: dict
           sample: {lms: /edx/etc/lms.yml, cms: /edx/etc/studio.yml}
         config_files_exist:
-          description: For each entry of C(config_files), whether the file exists.
+          description: For each entry of RV(ansible_facts.openedx.config_files), whether the file exists.
           type: dict
           sample: {lms: true, cms: true}
         config_format:
@@ -159,23 +177,29 @@ ansible_facts:
         environment:
           description:
             - Environment variables C(manage.py) needs.
-            - C(LMS_CFG), C(STUDIO_CFG), C(CMS_CFG) for modern; C(CONFIG_ROOT) for legacy when O(config_root) is given.
+            - E(LMS_CFG), E(STUDIO_CFG), E(CMS_CFG) for modern; E(CONFIG_ROOT) for legacy when O(config_root) is given.
           type: dict
           sample: {LMS_CFG: /edx/etc/lms.yml, STUDIO_CFG: /edx/etc/studio.yml, CMS_CFG: /edx/etc/studio.yml}
         env_file:
-          description: The C(edxapp_env) file that was read, null when there is none.
+          description: The C(edxapp_env) file in O(config_root), null when there is none.
           type: str
           sample: /edx/app/edxapp/edxapp_env
         service_manager:
-          description: V(supervisor) when C(/edx/bin/supervisorctl) exists, else V(systemd) when an C(lms.service) unit exists, else V(unknown).
+          description:
+            - V(supervisor) when C(/edx/bin/supervisorctl) exists, else V(systemd) when an C(lms.service) unit
+              exists (in C(/etc/systemd/system), C(/lib/systemd/system) or C(/usr/lib/systemd/system)), else
+              V(unknown).
           type: str
           sample: supervisor
         supervisorctl:
-          description: The supervisorctl wrapper, when the service manager is supervisor.
+          description: The supervisorctl wrapper when the service manager is V(supervisor), else null.
           type: str
           sample: /edx/bin/supervisorctl
         services:
-          description: Program or unit names for C(lms), C(cms) and C(workers) (null when absent).
+          description:
+            - Program or unit names for C(lms), C(cms) and C(workers) (null when absent).
+            - With supervisor always V(lms), V(cms) and V(edxapp_worker:); with systemd V(lms), and V(cms) and
+              V(edxapp-workers) when those units exist.
           type: dict
           sample: {lms: lms, cms: cms, workers: "edxapp_worker:"}
         commands:
@@ -187,11 +211,15 @@ ansible_facts:
           type: bool
           sample: true
         audit_cert_cutoff_source:
-          description: How that was decided, V(release_line) or V(lms/envs/common.py) (for C(master) or unknown release lines).
+          description:
+            - How that was decided, V(release_line) or V(lms/envs/common.py) (for C(master) or unknown release
+              lines, whether C(lms/envs/common.py) mentions C(AUDIT_CERT_CUTOFF_DATE)).
           type: str
           sample: release_line
         lms_https:
-          description: Whether the LMS is served over HTTPS, from the config (C(LMS_ROOT_URL) scheme or C(HTTPS)); null when unknown.
+          description:
+            - Whether the LMS is served over HTTPS, from the LMS config file (C(LMS_ROOT_URL) scheme, else
+              C(HTTPS)); null when unknown.
           type: bool
           sample: true
         certificate_url:
@@ -208,7 +236,7 @@ ansible_facts:
           type: str
           sample: /certificates/{verify_uuid}
         python:
-          description: The platform's Python interpreter when it exists, else null.
+          description: O(python) when it exists, else null.
           type: str
           sample: /edx/app/edxapp/venvs/edxapp/bin/python
         evidence:

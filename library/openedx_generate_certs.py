@@ -11,29 +11,32 @@ DOCUMENTATION = r'''
 ---
 module: openedx_generate_certs
 short_description: Generate the certificates of Open edX courses for every eligible learner
+version_added: "0.1.0"
 description:
   - Generates course certificates with the command the platform's release has, and
     reports the certificate counts by status before and after.
   - "Legacy releases (up to Lilac: C(lms/djangoapps/certificates/management/commands/ungenerated_certs.py)
     exists): runs the platform's C(ungenerated_certs -c COURSE), with C(--insecure) when
-    I(insecure) is true or, when I(insecure) is not given, when I(lms_https) is false, and
-    C(--force-gen STATUS) when I(force_status) is given."
+    O(insecure=true) or, when O(insecure) is not given, when O(lms_https=false), and
+    C(--force-gen STATUS) when O(force_status) is given."
   - "Releases without it (Maple and later: C(cert_generation.py) exists): selects the
-    learners who need a certificate (active enrollment, and no certificate or one with
-    status I(force_status), as the instructor dashboard's bulk generation picks them), runs
-    the platform's C(cert_generation -u USER... -c COURSE) for them in batches of
-    I(batch_size), and waits until the platform's task workers have written the
-    certificates of the tasks it published."
+    learners who need a certificate (active enrollment, and a certificate status of
+    O(force_status), default V(unavailable), which is also the status of a learner without a
+    certificate; without O(force_status) these are the learners the instructor dashboard's bulk
+    generation picks), runs the platform's C(cert_generation -u USER... -c COURSE) for them in
+    batches of O(batch_size), and waits, up to O(wait_timeout) seconds per course, until the
+    platform's task workers have written the certificates of the tasks it published."
   - "Maple's C(generate_certificate_task) also returns true when it only set or confirmed a
-    status in the process (an invalidated learner's C(unavailable), C(notpassing),
-    C(unverified)) and published nothing: the module counts what is actually published, by
+    status in the process (an invalidated learner's V(unavailable), V(notpassing),
+    V(unverified)) and published nothing: the module counts what is actually published, by
     wrapping C(apply_async) of the platform's Celery task C(generate_certificate) (every
     publish goes through it, also with C(CELERY_ALWAYS_EAGER)), settles the learners decided
-    in the process at once, and waits only for the published tasks."
-  - "Published tasks are recorded in I(queued_tasks_file) until their certificate is
+    in the process at once, and waits only for the published tasks. On a platform whose
+    command publishes through no such task, the module does not wait, and a warning says so."
+  - "Published tasks are recorded in O(queued_tasks_file) until their certificate is
     written: a later run does not queue those learners again (each task would run twice:
     a second history row, duplicate events), says how many are still waiting, and waits for
-    them too; I(requeue_waiting=true) queues them again (when the broker lost them)."
+    them too; O(requeue_waiting=true) queues them again (when the broker lost them)."
   - Every course id is checked for format before anything starts; a malformed id fails
     the module without starting the platform. A well-formed id of a course that does not
     exist fails the module too (the platform's commands silently do nothing for it); that
@@ -42,36 +45,39 @@ description:
   - "All the courses of one run are handled in ONE platform process (C(manage.py lms shell)
     with the toolkit's runner): course checks, counts before, generation (the platform's
     management command called in-process), counts after. Starting the platform costs
-    10-20 seconds on a real host; C(platform_starts) in the result says how many were
-    started. With I(in_process=false) on legacy releases the literal command line
+    10-20 seconds on a real host; RV(platform_starts) in the result says how many were
+    started. With O(in_process=false) on legacy releases the literal command line
     C(manage.py lms --settings=S ungenerated_certs -c COURSE) is run instead (one more
     process per course, plus one for the counts after)."
-  - "Long runs: give I(progress_file) and run the module with C(async); a second task with
-    I(watch=true) waits for the next progress record and returns it (see EXAMPLES and
+  - "Long runs: give O(progress_file) and run the module with C(async); a second task with
+    O(watch=true) waits for the next progress record and returns it (see EXAMPLES and
     C(playbooks/generate.yml))."
 extends_documentation_fragment:
   - openedx_platform
+  - action_common_attributes
 options:
   course_ids:
     description:
       - The course run ids, new style C(course-v1:ORG+COURSE+RUN) or old style C(ORG/COURSE/RUN),
         without leading or trailing slash.
-      - Required unless I(watch=true).
+      - Required unless O(watch=true).
     type: list
     elements: str
     aliases: [course_id, courses]
   method:
     description:
-      - C(auto) picks C(ungenerated_certs) when that command file exists in I(platform_dir),
-        else C(cert_generation) when that one exists, else fails with an explanation.
+      - V(auto) picks V(ungenerated_certs) when that command file exists in O(platform_dir),
+        else V(cert_generation) when that one exists, else fails with an explanation.
+      - V(ungenerated_certs) or V(cert_generation) on a platform without that command fails with an
+        explanation.
     type: str
     choices: [auto, ungenerated_certs, cert_generation]
     default: auto
   force_status:
     description:
       - Generate only for learners whose certificate has this status (C(--force-gen) of
-        C(ungenerated_certs)); for example C(error) or C(notpassing) to retry after a fix.
-      - Default C(unavailable), which is also the status of a learner without a certificate.
+        C(ungenerated_certs)); for example V(error) or V(notpassing) to retry after a fix.
+      - Default V(unavailable), which is also the status of a learner without a certificate.
     type: str
     choices: [deleted, deleting, downloadable, error, generating, notpassing, restricted,
               unavailable, auditing, audit_passing, audit_notpassing, honor_passing,
@@ -79,21 +85,22 @@ options:
   insecure:
     description:
       - Pass C(--insecure) to C(ungenerated_certs) (callbacks to the LMS over http).
-      - When not given, C(--insecure) is passed when I(lms_https) is false.
+      - When not given, C(--insecure) is passed when O(lms_https=false).
     type: bool
   lms_https:
     description:
-      - Whether the LMS is served over https (the C(lms_https) fact of M(openedx_facts)).
+      - Whether the LMS is served over https (the fact C(openedx.lms_https) of M(openedx_facts)).
         Null means unknown and is treated as https.
     type: bool
   in_process:
     description:
-      - Legacy releases only. C(true) calls C(ungenerated_certs) inside the single platform
-        process of the run; C(false) runs C(manage.py lms ... ungenerated_certs) as its own process.
+      - Legacy releases only. V(true) calls C(ungenerated_certs) inside the single platform
+        process of the run; V(false) runs C(manage.py lms ... ungenerated_certs) as its own process.
+      - In check mode the command always runs inside the platform process.
     type: bool
     default: true
   batch_size:
-    description: Learners per C(cert_generation) call.
+    description: Learners per C(cert_generation) call (at least V(1)).
     type: int
     default: 500
   wait_timeout:
@@ -102,14 +109,15 @@ options:
         published by C(cert_generation) (and of those still waiting from an earlier run). When
         they have not, the module fails, as a change (the tasks stay queued and write their
         certificates when the workers run them), and says how many are still to come (are the
-        workers, C(edxapp_worker), running?). C(0) does not wait (and does not fail).
+        workers, C(edxapp_worker), running?). V(0) does not wait (and does not fail).
     type: int
     default: 900
   queued_tasks_file:
     description:
       - A JSON file on the host where the module keeps the generation tasks it published and
-        whose certificates are not written yet (learner, course, time), read and written by
-        every run with I(method=cert_generation). Its directory is created when missing.
+        whose certificates are not written yet (learner, course, time), read by every run with
+        the method V(cert_generation) and written by those not in check mode. Its directory is
+        created when missing.
     type: path
     default: /edx/var/edxapp/openedx-toolkit/generation-queue.json
   requeue_waiting:
@@ -125,33 +133,44 @@ options:
   progress_file:
     description:
       - A JSON file on the host where the run writes its progress (phase, learners done, total),
-        read by I(watch=true). Its directory is created when missing.
+        read by O(watch=true). Its directory is created when missing.
     type: path
   watch:
     description:
-      - Do not generate; wait up to I(watch_timeout) seconds for I(progress_file) to hold a
-        record newer than I(since), and return it as C(progress). Starts no platform process.
+      - Do not generate; wait up to O(watch_timeout) seconds for O(progress_file) to hold a
+        record newer than O(since) (or the record of a finished run), and return it as RV(progress).
+        Starts no platform process.
     type: bool
     default: false
   since:
-    description: With I(watch), the C(seq) of the last record seen (C(0) for none).
+    description: With O(watch=true), the RV(progress.seq) of the last record seen (V(0) for none).
     type: int
     default: 0
   watch_timeout:
-    description: With I(watch), seconds to wait for a new record.
+    description: With O(watch=true), seconds to wait for a new record.
     type: int
     default: 30
+attributes:
+  check_mode:
+    support: full
+    details: Check mode generates nothing. Legacy releases run C(ungenerated_certs --noop) and report
+      how many learners it would walk and generate for; later releases only count the learners
+      that would be sent to C(cert_generation). Check mode also checks the course ids and that
+      the courses exist. It does not write O(queued_tasks_file).
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 notes:
-  - Check mode generates nothing. Legacy releases run C(ungenerated_certs --noop) and report
-    how many learners it would walk and generate for; later releases only count the learners
-    that would be sent to C(cert_generation). Check mode also checks the course ids and that
-    the courses exist.
-  - C(changed) is true when the certificate counts moved or generation tasks were published
-    (their certificates may come after the module has returned); a second run finds no learner
-    left and reports C(changed=false).
-  - Which learners end with a C(downloadable) certificate is the platform's decision (grades,
+  - RV(changed) is true when the certificate counts moved or generation tasks were published
+    (their certificates may come after the module has returned). A second run, once the
+    certificates of the first are written, publishes nothing and moves no count, and reports
+    RV(changed=false). Learners the platform found not eligible without writing a certificate
+    (C(cert_generation)) are selected again (RV(courses.learners)), so check mode reports
+    RV(changed=true) while there are any.
+  - Which learners end with a V(downloadable) certificate is the platform's decision (grades,
     mode, ID verification, the audit cutoff, HTML certificates enabled for the course);
-    C(after) shows what it decided.
+    RV(courses.after) shows what it decided.
 seealso:
   - module: openedx_cert_report
   - module: openedx_facts
@@ -196,12 +215,14 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed:
-  description: Whether certificate counts changed (in check mode, whether learners would be sent).
+  description:
+    - Whether certificate counts changed or generation tasks were published (in check mode, whether
+      learners would be sent). Always V(false) with O(watch=true).
   returned: always
   type: bool
 method:
-  description: C(ungenerated_certs) or C(cert_generation).
-  returned: unless watch
+  description: V(ungenerated_certs) or V(cert_generation).
+  returned: unless O(watch=true)
   type: str
 platform_starts:
   description: How many platform processes this run started.
@@ -210,12 +231,12 @@ platform_starts:
   sample: 1
 generated:
   description: New downloadable certificates, all courses together (after minus before).
-  returned: unless watch
+  returned: unless O(watch=true)
   type: int
   sample: 2
 courses:
   description: Per course id, what happened.
-  returned: unless watch
+  returned: unless O(watch=true)
   type: dict
   contains:
     before:
@@ -223,7 +244,7 @@ courses:
       type: dict
       sample: {"notpassing": 1}
     after:
-      description: Certificate counts by status after the run (equal to C(before) in check mode).
+      description: Certificate counts by status after the run (equal to RV(courses.before) in check mode).
       type: dict
       sample: {"downloadable": 2, "notpassing": 1}
     changes:
@@ -235,13 +256,15 @@ courses:
       type: int
     learners:
       description:
-        - Learners selected for generation (status I(force_status) or no certificate), less those
-          whose task from an earlier run is still waiting (C(cert_generation)).
+        - Learners selected for generation (certificate status O(force_status), default V(unavailable),
+          the status of a learner without a certificate; active enrollments with C(cert_generation),
+          every enrollment with C(ungenerated_certs), which walks them all), less those whose task
+          from an earlier run is still waiting (C(cert_generation), unless O(requeue_waiting=true)).
       type: int
     still_waiting:
       description:
         - C(cert_generation) - learners whose generation task, published by an earlier run, no
-          worker has run yet (not queued again unless I(requeue_waiting)).
+          worker has run yet (not queued again unless O(requeue_waiting=true)).
       type: int
     enrollments:
       description: Enrollment counts C(total), C(active), C(by_mode) (active) from the platform.
@@ -251,21 +274,60 @@ courses:
       type: str
     generation:
       description:
-        - What the generation op returned. C(cert_generation) - C(requested) (learners selected),
-          C(sent) (given to the command), C(queued) (tasks published), C(decided_in_process)
-          (the platform returned true and published nothing), C(not_eligible) (it returned false),
-          C(still_waiting) (learners whose task from an earlier run is not written yet; not queued
-          again), C(requeued), C(waited_for), C(processed) (certificates written),
+        - What the generation op returned (null in check mode with C(cert_generation)). C(cert_generation) -
+          C(requested) (learners selected), C(sent) (given to the command), C(queued) (tasks published),
+          C(decided_in_process) (the platform returned true and published nothing), C(not_eligible) (it
+          returned false), C(still_waiting) (learners whose task from an earlier run is not written yet;
+          not queued again), C(requeued), C(waited_for), C(processed) (certificates written),
           C(results_pending), C(unprocessed_user_ids), C(timed_out), C(waited_seconds),
           C(pending_tasks). C(ungenerated_certs) - C(progress_lines), C(output_tail).
       type: dict
   sample: {"course-v1:edX+DemoX+Demo_Course": {"before": {}, "after": {"downloadable": 2},
            "changes": {"downloadable": 2}, "generated": 2, "learners": 3}}
-progress:
-  description: With I(watch), the newest progress record (C(seq), C(phase), C(done), C(total),
-    C(course_id), C(course_index), C(course_count), C(finished), C(failed), and C(line), a sentence).
-  returned: when watch
+would_generate_for:
+  description: In check mode, per course id, the learners that would be sent (RV(courses.learners)).
+  returned: in check mode, unless O(watch=true)
   type: dict
+  sample: {"course-v1:edX+DemoX+Demo_Course": 3}
+progress:
+  description: With O(watch=true), the newest progress record.
+  returned: when O(watch=true)
+  type: dict
+  contains:
+    seq:
+      description: The record's sequence number (milliseconds since the epoch), for O(since).
+      type: int
+    phase:
+      description: V(check), V(generate), V(queue) or V(wait).
+      type: str
+    done:
+      description: Learners walked or queued, or certificates written, so far.
+      type: int
+    total:
+      description: What RV(progress.done) counts up to.
+      type: int
+    course_id:
+      description: The course being worked on.
+      type: str
+    course_index:
+      description: Its position in O(course_ids), from V(1).
+      type: int
+    course_count:
+      description: How many courses the run has.
+      type: int
+    finished:
+      description: Whether the run has finished.
+      type: bool
+    failed:
+      description: With RV(progress.finished=true), whether the run failed.
+      type: bool
+    line:
+      description: A sentence for the operator.
+      type: str
+fresh:
+  description: With O(watch=true), whether RV(progress) is a record newer than O(since) (or that of a finished run).
+  returned: when O(watch=true)
+  type: bool
 msg:
   description: A one-line summary.
   returned: always
