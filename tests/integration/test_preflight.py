@@ -17,9 +17,9 @@ PREFLIGHT_PLAY = "Check every host before changing any"
 
 CASES = [
     # A wrong type: only the argument spec can see it.
-    ({"openedx_certificates_health_timeout": "soon"}, "openedx_certificates_health_timeout"),
+    ({"openedx_host_health_timeout": "soon"}, "openedx_host_health_timeout"),
     # A boolean that is no boolean.
-    ({"openedx_certificates_restart": "maybe"}, "openedx_certificates_restart"),
+    ({"openedx_host_restart": "maybe"}, "openedx_host_restart"),
     # A misspelt variable: Ansible would take it silently.
     ({"openedx_certificates_platfrom_name": "Example Academy"},
      "did you mean openedx_certificates_platform_name?"),

@@ -32,6 +32,9 @@ def installed(tmp_path_factory):
     target = tmp_path_factory.mktemp("collections")
     env = qh.tool_env()
     env.pop("ANSIBLE_CONFIG", None)
+    # Only this folder: a copy installed in ~/.ansible/collections would make
+    # ansible-galaxy say "already installed" and install nothing here.
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(target)
     result = qh.run([str(qh.BIN / "ansible-galaxy"), "collection", "install", "--offline", "-p", str(target),
                      str(archive)], env=env, timeout=300, cwd=target)
     assert result.returncode == 0, qh.describe(result)
