@@ -23,6 +23,9 @@ CASES = [
     # A misspelt variable: Ansible would take it silently.
     ({"openedx_certificates_platfrom_name": "Example Academy"},
      "did you mean openedx_certificates_platform_name?"),
+    # A variable that moved to openedx_host (issue 12): its new name.
+    ({"openedx_certificates_instance": "production"},
+     "openedx_certificates_instance is now openedx_host_instance"),
     # A hostile page value.
     ({"openedx_certificates_platform_name": "<script>alert(1)</script>"},
      "configuration.default.platform_name (variable openedx_certificates_platform_name)"),
