@@ -71,9 +71,9 @@ def main():
             h = start_host(RELEASE, name="bench-{}-{}".format(role, suffix), shared_db=volume)
             names.append(h.name)
             fleet.append(h)
-        host_vars = {fleet[0].name: {"openedx_certificates_host_services": ["lms", "cms"]},
-                     fleet[1].name: {"openedx_certificates_host_services": ["lms", "cms"]},
-                     fleet[2].name: {"openedx_certificates_host_services": ["workers"]}}
+        host_vars = {fleet[0].name: {"openedx_host_services": ["lms", "cms"]},
+                     fleet[1].name: {"openedx_host_services": ["lms", "cms"]},
+                     fleet[2].name: {"openedx_host_services": ["workers"]}}
         for state in ("fresh", "configured"):
             rows.append(dict(hosts=3, host_state=state,
                              **measure(fleet, host_vars=host_vars,

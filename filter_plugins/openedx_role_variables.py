@@ -15,6 +15,10 @@ Ansible takes any variable: a typo in ``openedx_certificates_platform_name``
 is silently another variable, and the role goes on with the default. The
 argument spec cannot see it (it validates only the options it names), so
 the role's preflight asks this filter.
+
+A variable that was renamed (``RENAMED``: the host plumbing that moved to the
+``openedx_host`` role in 0.3.0) gets its new name instead:
+``openedx_certificates_instance is now openedx_host_instance``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +29,25 @@ from ansible.errors import AnsibleFilterError
 
 __metaclass__ = type
 
+# Old name -> new name. The variables every role shared moved to the
+# internal role openedx_host (issue 12); each role had its own copy.
+_HOST_VARIABLES = {
+    'generation': 'generation', 'platform_dir': 'platform_dir', 'python': 'python',
+    'platform_user': 'platform_user', 'platform_environment': 'platform_environment',
+    'instance': 'instance', 'host_services': 'services', 'restart': 'restart',
+    'service_manager': 'service_manager', 'supervisorctl': 'supervisorctl',
+    'service_names': 'service_names', 'health_urls': 'health_urls',
+    'health_timeout': 'health_timeout',
+}
+_OLD_NAMES = {
+    'openedx_certificates_': list(_HOST_VARIABLES) + ['state_dir'],
+    'openedx_audit_cutoff_': list(_HOST_VARIABLES),
+    'openedx_certificate_theme_': ['platform_dir', 'python', 'restart', 'service_manager', 'supervisorctl',
+                                   'service_names', 'health_urls', 'health_timeout'],
+}
+RENAMED = dict((prefix + old, 'openedx_host_' + _HOST_VARIABLES.get(old, old))
+               for prefix, olds in _OLD_NAMES.items() for old in olds)
+
 
 def openedx_unknown_role_variables(names, known):
     if not isinstance(names, (list, tuple)) or not isinstance(known, (list, tuple, dict)):
@@ -34,6 +57,9 @@ def openedx_unknown_role_variables(names, known):
     messages = []
     for name in sorted(set(str(n) for n in names)):
         if name in known:
+            continue
+        if name in RENAMED:
+            messages.append('%s is now %s' % (name, RENAMED[name]))
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = ('did you mean %s?' % close[0]) if close else ('the role knows: %s' % ', '.join(known))

@@ -54,9 +54,9 @@ def fleet_playbook(fleet, playbook, **kwargs):
     app1, app2, worker = fleet["app1"], fleet["app2"], fleet["worker1"]
     return playbook(
         "site.yml", [app1, app2, worker],
-        host_vars={app1.name: {"openedx_certificates_host_services": ["lms", "cms"]},
-                   app2.name: {"openedx_certificates_host_services": ["lms", "cms"]},
-                   worker.name: {"openedx_certificates_host_services": ["workers"]}},
+        host_vars={app1.name: {"openedx_host_services": ["lms", "cms"]},
+                   app2.name: {"openedx_host_services": ["lms", "cms"]},
+                   worker.name: {"openedx_host_services": ["workers"]}},
         groups={"lms": [app1.name, app2.name], "workers": [worker.name]},
         **kwargs)
 
@@ -127,7 +127,7 @@ def test_failed_restart_stops_the_roll(fleet, playbook):
     app2_pid = app2.service_pid("lms")
     run = fleet_playbook(fleet, playbook,
                          extra_vars={"openedx_certificates_serial": 1,
-                                     "openedx_certificates_health_timeout": 6})
+                                     "openedx_host_health_timeout": 6})
     assert run.rc != 0
     # The roll stopped because app1's LMS did not come back.
     task, failed_host, _result = run.failures()[0]

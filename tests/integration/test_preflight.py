@@ -17,12 +17,15 @@ PREFLIGHT_PLAY = "Check every host before changing any"
 
 CASES = [
     # A wrong type: only the argument spec can see it.
-    ({"openedx_certificates_health_timeout": "soon"}, "openedx_certificates_health_timeout"),
+    ({"openedx_host_health_timeout": "soon"}, "openedx_host_health_timeout"),
     # A boolean that is no boolean.
-    ({"openedx_certificates_restart": "maybe"}, "openedx_certificates_restart"),
+    ({"openedx_host_restart": "maybe"}, "openedx_host_restart"),
     # A misspelt variable: Ansible would take it silently.
     ({"openedx_certificates_platfrom_name": "Example Academy"},
      "did you mean openedx_certificates_platform_name?"),
+    # A variable that moved to openedx_host (issue 12): its new name.
+    ({"openedx_certificates_instance": "production"},
+     "openedx_certificates_instance is now openedx_host_instance"),
     # A hostile page value.
     ({"openedx_certificates_platform_name": "<script>alert(1)</script>"},
      "configuration.default.platform_name (variable openedx_certificates_platform_name)"),
