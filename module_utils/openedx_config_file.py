@@ -652,12 +652,7 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
         new_text, warnings = edit_json_text(text, data_root, new_data, changes, label)
     else:
         editor = YamlTextEditor(text, label)
-        for change in changes:
-            parts = parse_dotted_key(change.key)
-            if change.after is MISSING:
-                editor.remove(parts)
-            else:
-                editor.set(parts, change.after)
+        apply_changes(editor, changes)
         new_text = editor.text
         try:
             reparsed = yaml.safe_load(new_text)
@@ -674,6 +669,17 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
                 "The file may use a layout this module cannot edit safely (anchors, merge keys, duplicate keys)"
                 % (label, problem))
     return EditPlan(text, new_text, changes, warnings, data_root, new_data)
+
+
+def apply_changes(editor, changes):
+    """Make each change with a text editor (YamlTextEditor or JsonTextEditor:
+    both ``set`` and ``remove`` dotted-key parts in place)."""
+    for change in changes:
+        parts = parse_dotted_key(change.key)
+        if change.after is MISSING:
+            editor.remove(parts)
+        else:
+            editor.set(parts, change.after)
 
 
 def read_back_problem(reparsed, new_data, changes):
@@ -708,12 +714,7 @@ def edit_json_text(text, data, new_data, changes, label):
     problem = None
     try:
         editor = JsonTextEditor(text, sort_keys=is_sorted and multi)
-        for change in changes:
-            parts = parse_dotted_key(change.key)
-            if change.after is MISSING:
-                editor.remove(parts)
-            else:
-                editor.set(parts, change.after)
+        apply_changes(editor, changes)
         new_text = editor.text
         try:
             problem = read_back_problem(json.loads(new_text), new_data, changes)
