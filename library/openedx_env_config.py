@@ -222,8 +222,6 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.openedx_config_file import (
-    HAS_YAML,
-    YAML_IMPORT_ERROR,
     ConfigFileError,
     decode_text,
     detect_format,
@@ -237,6 +235,7 @@ from ansible.module_utils.openedx_config_file import (
     write_atomically,
 )
 from ansible.module_utils.openedx_secrets import mask_settings, scrub, secret_strings
+from ansible.module_utils.openedx_yaml_text import HAS_YAML, YAML_IMPORT_ERROR
 
 
 def _secrets_of(params):

@@ -1,4 +1,9 @@
-"""Unit tests of module_utils/openedx_config_file.py and openedx_secrets.py."""
+"""Unit tests of module_utils/openedx_config_file.py (the file-level layer),
+openedx_config_data.py (dotted keys, strict equality) and openedx_secrets.py.
+
+The YAML text editor's own tests are in test_openedx_yaml_text.py, the JSON
+text editor's in test_openedx_json_text.py.
+"""
 
 import datetime
 import multiprocessing
@@ -8,8 +13,10 @@ import time
 import pytest
 import yaml
 
+from ansible.module_utils import openedx_config_data as cdata
 from ansible.module_utils import openedx_config_file as cf
 from ansible.module_utils import openedx_secrets as sec
+from ansible.module_utils import openedx_yaml_text as yt
 from ansible.module_utils.openedx_config_file import ConfigFileError, plan_edit
 
 
@@ -56,23 +63,23 @@ def test_secret_strings_and_scrub():
 
 
 def test_parse_dotted_key():
-    assert cf.parse_dotted_key("FEATURES.CERTIFICATES_HTML_VIEW") == ["FEATURES", "CERTIFICATES_HTML_VIEW"]
-    assert cf.parse_dotted_key(r"CELERY_ROUTES.lms\.tasks.queue") == ["CELERY_ROUTES", "lms.tasks", "queue"]
-    assert cf.join_key(["a.b", "c"]) == r"a\.b.c"
+    assert cdata.parse_dotted_key("FEATURES.CERTIFICATES_HTML_VIEW") == ["FEATURES", "CERTIFICATES_HTML_VIEW"]
+    assert cdata.parse_dotted_key(r"CELERY_ROUTES.lms\.tasks.queue") == ["CELERY_ROUTES", "lms.tasks", "queue"]
+    assert cdata.join_key(["a.b", "c"]) == r"a\.b.c"
     for bad in ("", ".A", "A.", "A..B"):
         with pytest.raises(ConfigFileError):
-            cf.parse_dotted_key(bad)
+            cdata.parse_dotted_key(bad)
 
 
 def test_strict_equal():
-    assert cf.strict_equal({"a": [1, "x", None]}, {"a": [1, "x", None]})
-    assert not cf.strict_equal(True, 1)
-    assert not cf.strict_equal(1, 1.0)
-    assert not cf.strict_equal("true", True)
-    assert not cf.strict_equal(0, False)
-    assert not cf.strict_equal({"a": 1}, {"a": True})
-    assert not cf.strict_equal([1], [1, 2])
-    assert cf.strict_equal(float("nan"), float("nan"))
+    assert cdata.strict_equal({"a": [1, "x", None]}, {"a": [1, "x", None]})
+    assert not cdata.strict_equal(True, 1)
+    assert not cdata.strict_equal(1, 1.0)
+    assert not cdata.strict_equal("true", True)
+    assert not cdata.strict_equal(0, False)
+    assert not cdata.strict_equal({"a": 1}, {"a": True})
+    assert not cdata.strict_equal([1], [1, 2])
+    assert cdata.strict_equal(float("nan"), float("nan"))
 
 
 def test_unsupported_value_type():
@@ -159,102 +166,7 @@ def test_settings_and_remove_conflict():
 
 
 # --------------------------------------------------------------------------
-# YAML text editing
-
-
-def edit(text, settings=None, remove=None):
-    plan = plan_edit(text, "yaml", settings or {}, remove or [], label="f.yml")
-    assert cf.strict_equal(yaml.safe_load(plan.new_text) or {}, plan.new_data)
-    return plan.new_text
-
-
-def test_yaml_replace_keeps_inline_comment_and_quotes():
-    text = "A: 'x'   # keep me\nB: \"y\"\nC: z\n"
-    assert edit(text, {"A": "new", "B": "n2", "C": "n3"}) == "A: 'new'   # keep me\nB: \"n2\"\nC: n3\n"
-
-
-def test_yaml_plain_string_that_would_change_type_is_quoted():
-    assert edit("A: x\n", {"A": "true"}) == 'A: "true"\n'
-    assert edit("A: x\n", {"A": "2019-01-01"}) == 'A: "2019-01-01"\n'
-    assert edit("A: x\n", {"A": "a # b"}) == 'A: "a # b"\n'
-    assert edit("A: 'x'\n", {"A": "it's"}) == "A: 'it''s'\n"
-
-
-def test_yaml_scalar_types():
-    text = "A: 1\n"
-    assert edit(text, {"A": 1.0}) == "A: 1.0\n"
-    assert edit(text, {"A": True}) == "A: true\n"
-    assert edit(text, {"A": None}) == "A: null\n"
-    assert edit(text, {"A": 1e100}) == "A: 1.0e+100\n"
-    assert edit(text, {"A": "line1\nline2\t\u2028"}) == 'A: "line1\\nline2\\t\\u2028"\n'
-    assert edit(text, {"A": [1, "b", {"c": None}]}) == "A: [1, b, {c: null}]\n"
-    assert edit(text, {"A": {"x y": ["1", True]}}) == 'A: {x y: ["1", true]}\n'
-    assert edit(text, {"A": {}}) == "A: {}\n"
-
-
-def test_yaml_empty_value_and_block_values():
-    text = "A:\nB:\n  x: 1\n  y: 2\n# about C\nC: |\n  text\n  more\nD: last\n"
-    out = edit(text, {"A": 5, "B": "flat", "C": "short"})
-    assert out == "A: 5\nB: flat\n# about C\nC: short\nD: last\n"
-
-
-def test_yaml_insert_after_last_child_and_create_parents():
-    text = "FEATURES:\n    A: true\n    B: false\n\n# next section\nPLATFORM_NAME: X\n"
-    out = edit(text, {"FEATURES.C": True, "JWT_AUTH.JWT_ISSUER": "iss", "FEATURES.SUB.DEEP": 1})
-    assert out == ("FEATURES:\n    A: true\n    B: false\n    C: true\n    SUB:\n        DEEP: 1\n\n"
-                   "# next section\nPLATFORM_NAME: X\nJWT_AUTH:\n    JWT_ISSUER: iss\n")
-
-
-def test_yaml_indent_unit_detected_and_no_trailing_newline_kept():
-    text = "A:\n  B: 1"
-    assert edit(text, {"A.C": 2, "D.E": 3}) == "A:\n  B: 1\n  C: 2\nD:\n  E: 3"
-    assert edit(text, {"A.B": 5}) == "A:\n  B: 5"
-
-
-def test_yaml_indentless_list_value_replaced():
-    text = "HOSTS:\n- a\n- b\nNEXT: 1\n"
-    assert edit(text, {"HOSTS": ["c"]}) == "HOSTS: [c]\nNEXT: 1\n"
-    assert edit(text, {"NEW": 1}) == "HOSTS:\n- a\n- b\nNEXT: 1\nNEW: 1\n"
-
-
-def test_yaml_insert_after_list_and_block_scalar_last_child():
-    text = "P:\n  L:\n  - 1\n  - 2\n# trailing\nQ:\n  T: |\n    a\n    b\n\nR: 1\n"
-    out = edit(text, {"P.N": 1, "Q.U": 2})
-    assert out == "P:\n  L:\n  - 1\n  - 2\n  N: 1\n# trailing\nQ:\n  T: |\n    a\n    b\n  U: 2\n\nR: 1\n"
-
-
-def test_yaml_remove():
-    text = "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG:\n  only: 1\nH: 2"
-    assert edit(text, remove=["F.Y"]) == "A: 1  # c\nF:\n  X: 1\n  Z: 3\nG:\n  only: 1\nH: 2"
-    assert edit(text, remove=["H"]) == "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG:\n  only: 1"
-    assert edit(text, remove=["G.only"]) == "A: 1  # c\nF:\n  X: 1\n  Y:\n    deep: 2\n  Z: 3\nG: {}\nH: 2"
-    assert edit("A: 1\n", remove=["A"]) == "{}\n"
-    plan = plan_edit(text, "yaml", {}, ["NOPE", "A.B", "F.NOPE"])
-    assert not plan.changed and plan.new_text == text
-
-
-def test_yaml_empty_flow_mapping_becomes_block():
-    assert edit("F: {}  # flags\nG: 1\n", {"F.A": True}) == "F:  # flags\n    A: true\nG: 1\n"
-    assert edit("{}\n", {"A.B": 1}) == "A:\n    B: 1\n"
-    assert edit("", {"A": 1}) == "A: 1\n"
-    assert edit("# only a comment\n", {"A": 1}) == "# only a comment\nA: 1\n"
-
-
-def test_yaml_flow_parent_refused_but_value_replace_allowed():
-    text = "FEATURES: {A: true, B: false}\n"
-    with pytest.raises(ConfigFileError) as info:
-        edit(text, {"FEATURES.C": True})
-    assert "FEATURES is a flow-style mapping" in str(info.value) and "line 1" in str(info.value)
-    with pytest.raises(ConfigFileError, match="flow-style"):
-        edit(text, remove=["FEATURES.A"])
-    assert edit(text, {"FEATURES.B": True}) == "FEATURES: {A: true, B: true}\n"
-    assert edit(text, {"FEATURES.B": "x, y"}) == 'FEATURES: {A: true, B: "x, y"}\n'
-
-
-def test_yaml_alias_refused():
-    text = "base: &b\n  x: 1\nother: *b\n"
-    with pytest.raises(ConfigFileError, match="alias"):
-        edit(text, {"other.y": 1})
+# YAML: the file-level checks (the editor: test_openedx_yaml_text.py)
 
 
 def test_yaml_errors():
@@ -267,16 +179,9 @@ def test_yaml_errors():
         plan_edit("A: [1]\n", "yaml", {"A.B": 2}, label="f.yml")
 
 
-def test_yaml_parse_error_never_shows_the_line():
-    text = "SECRET_KEY: \"abc-very-secret\nB: 1\n"
-    with pytest.raises(ConfigFileError) as info:
-        plan_edit(text, "yaml", {"B": 2}, label="f.yml")
-    assert "very-secret" not in str(info.value)
-
-
 def test_yaml_verification_catches_unsafe_edit(monkeypatch):
     # Break the renderer: the re-parse must notice and refuse.
-    monkeypatch.setattr(cf, "yaml_inline", lambda value, style=None, in_flow=False: "wrong")
+    monkeypatch.setattr(yt, "yaml_inline", lambda value, style=None, in_flow=False: "wrong")
     with pytest.raises(ConfigFileError, match="does not read back as intended"):
         plan_edit("A: 1\n", "yaml", {"A": 2}, label="f.yml")
 
@@ -389,49 +294,10 @@ def test_lock_follows_a_replaced_file(tmp_path):
 # issue 10: anchors and aliases
 
 
-ANCHORED = ("FEATURES: &f\n    A: true\n    SUB: &s\n        X: 1\nSTUDIO_FEATURES: *f\n"
-            "PREVIEW:\n    <<: *f\n    B: 2\nOTHER_SUB: *s\nPORT: &port 80\nALT_PORT: *port\nPLAIN: 1\n")
-
-
-@pytest.mark.parametrize("settings,remove,named", [
-    ({"FEATURES.NEW": True}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),
-    ({"FEATURES.A": False}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),
-    ({"FEATURES.SUB.X": 2}, [], ["STUDIO_FEATURES", "PREVIEW.<<", "OTHER_SUB"]),
-    ({}, ["FEATURES.A"], ["STUDIO_FEATURES", "PREVIEW.<<"]),
-    ({"PORT": 81}, [], ["ALT_PORT"]),
-    ({"FEATURES": {}}, [], ["STUDIO_FEATURES", "PREVIEW.<<"]),  # would drop the anchor the aliases use
-    ({}, ["FEATURES"], ["STUDIO_FEATURES", "PREVIEW.<<"]),
-])
-def test_yaml_edit_through_an_anchor_is_refused_naming_the_aliases(settings, remove, named):
-    with pytest.raises(ConfigFileError) as info:
-        plan_edit(ANCHORED, "yaml", settings, remove, label="f.yml")
-    message = str(info.value)
-    assert "alias" in message and "f.yml" in message
-    for where in named:
-        assert where in message, (where, message)
-
-
-def test_yaml_replacing_a_value_that_holds_a_used_anchor_is_refused():
-    text = "A:\n    S: &s 1\nB: *s\n"
-    for settings, remove in (({"A": 5}, []), ({}, ["A"])):
-        with pytest.raises(ConfigFileError) as info:
-            plan_edit(text, "yaml", settings, remove, label="f.yml")
-        assert "A.S (line 2) holds an anchor used by the alias(es) B (line 3)" in str(info.value)
-    # an alias inside the replaced value only drops that reference: allowed
-    assert edit("X: &x 1\nA:\n    R: *x\n", {"A": 5}) == "X: &x 1\nA: 5\n"
-    assert edit("X: &x 1\nA:\n    R: *x\nB: 2\n", remove=["A"]) == "X: &x 1\nB: 2\n"
-
-
-def test_yaml_edit_beside_anchors_allowed():
-    out = edit(ANCHORED, {"PLAIN": 2, "PREVIEW.B": 3, "PREVIEW.A": False, "NEW": 1}, ["ALT_PORT"])
-    assert out == ANCHORED.replace("PLAIN: 1", "PLAIN: 2").replace("    B: 2", "    B: 3\n    A: false")\
-        .replace("ALT_PORT: *port\n", "") + "NEW: 1\n"
-
-
 def test_yaml_read_back_compares_the_expanded_data(monkeypatch):
     # Without the editor's own refusal, the read-back check must still see
     # that STUDIO_FEATURES changed although only FEATURES was asked for.
-    monkeypatch.setattr(cf.YamlTextEditor, "_check_not_shared", lambda self, *args: None, raising=False)
+    monkeypatch.setattr(yt.YamlTextEditor, "_check_not_shared", lambda self, *args: None, raising=False)
     text = "FEATURES: &f\n    A: true\nSTUDIO_FEATURES: *f\n"
     with pytest.raises(ConfigFileError) as info:
         plan_edit(text, "yaml", {"FEATURES.B": True}, label="f.yml")
