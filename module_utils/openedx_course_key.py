@@ -25,6 +25,11 @@ installation guide forbids: no leading or trailing slash). Everything
 accepted here is accepted by opaque_keys (the unit tests check both ways on
 many ids). ``validate_course_id`` returns the reason an id is refused, as a
 sentence for the operator.
+
+``parse_course_ids`` is the one place where the course ids an operator gives
+(one string of ids separated by commas, a list, the playbooks' single
+``course_id`` next to ``course_ids``) become the list a module works on:
+the modules take them as given and the playbooks pass them through.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -119,3 +124,61 @@ def validate_course_ids(course_ids):
     """List of (course_id, reason) for the malformed ids among ``course_ids``."""
     return [(cid, why) for cid, why in ((cid, validate_course_id(cid)) for cid in course_ids)
             if why is not None]
+
+
+class CourseIdError(ValueError):
+    """The course ids given cannot be used; ``invalid`` lists the malformed entries."""
+
+    def __init__(self, msg, invalid=None):
+        ValueError.__init__(self, msg)
+        self.invalid = list(invalid or [])
+
+
+def _entries(value):
+    # One string holds ids separated by commas; a list may hold such strings
+    # too (Ansible's list type splits a string on commas but keeps the
+    # spaces around each id, and -e course_ids=a,b arrives as one string).
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split(',')
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            out.extend(item.split(',') if isinstance(item, str) else [item])
+        return out
+    return [value]
+
+
+def parse_course_ids(*named_values):
+    """The course ids of ``named_values``, in order, each once; raises CourseIdError.
+
+    ``named_values`` are ``(name, value)`` pairs, the option (or variable)
+    names in the order their ids come, e.g. ``('course_id', ...),
+    ('course_ids', ...)``. A value is None, a string of ids separated by
+    commas, or a list of such strings. Spaces around an id and empty entries
+    are dropped. Nothing at all is an error naming every option; a malformed
+    entry is an error naming the option, the entry's position and the rule.
+    """
+    ids, problems, invalid = [], [], []
+    for name, value in named_values:
+        position = 0
+        for entry in _entries(value):
+            if entry is None or (isinstance(entry, str) and not entry.strip()):
+                continue
+            position += 1
+            if isinstance(entry, str):
+                entry = entry.strip()
+            why = validate_course_id(entry)
+            if why is not None:
+                problems.append('%s entry %d: %s' % (name, position, why))
+                invalid.append(entry)
+            elif entry not in ids:
+                ids.append(entry)
+    if problems:
+        raise CourseIdError('malformed course id(s): %s' % '; '.join(problems), invalid)
+    if not ids:
+        names = [name for name, _value in named_values]
+        raise CourseIdError('no course id given: give at least one in %s (a list, or one string of ids '
+                            'separated by commas), e.g. %s' % (' or '.join(names), EXAMPLE_NEW))
+    return ids

@@ -6,7 +6,9 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ansible.module_utils.openedx_course_key import (
+    CourseIdError,
     course_id_style,
+    parse_course_ids,
     validate_course_id,
     validate_course_ids,
 )
@@ -125,3 +127,44 @@ def test_random_three_part_ids_agree():
         parts = [''.join(rng.choice(parts_alphabet) for _ in range(rng.randint(1, 5))) for _ in range(3)]
         for candidate in ('course-v1:' + '+'.join(parts), '/'.join(parts)):
             assert (validate_course_id(candidate) is None) == opaque_accepts(candidate), candidate
+
+
+# ---------------------------------------------------------------- the ids an operator gives
+
+def test_parse_a_string_with_commas_and_spaces():
+    given = ' course-v1:edX+DemoX+Demo_Course ,edX/toy/2012_Fall,, edX/toy/2012_Fall '
+    assert parse_course_ids(('course_ids', given)) == ['course-v1:edX+DemoX+Demo_Course', 'edX/toy/2012_Fall']
+
+
+def test_parse_a_list_and_the_single_course_id_first():
+    ids = parse_course_ids(('course_id', 'a/b/c'),
+                           ('course_ids', ['course-v1:x+y+z', ' a/b/c', 'd/e/f, g/h/i']))
+    assert ids == ['a/b/c', 'course-v1:x+y+z', 'd/e/f', 'g/h/i']
+    # What Ansible's list type makes of one string (it splits on commas, keeps the spaces).
+    assert parse_course_ids(('course_ids', ['a/b/c', ' d/e/f'])) == ['a/b/c', 'd/e/f']
+
+
+@pytest.mark.parametrize('empty', [None, '', ' , ', [], [''], [' ', None]])
+def test_parse_an_empty_value_names_the_options(empty):
+    with pytest.raises(CourseIdError) as caught:
+        parse_course_ids(('course_id', None), ('course_ids', empty))
+    message = str(caught.value)
+    assert 'no course id' in message and 'course_id' in message and 'course_ids' in message, message
+    assert caught.value.invalid == []
+
+
+def test_parse_a_bad_id_names_the_bad_entry():
+    with pytest.raises(CourseIdError) as caught:
+        parse_course_ids(('course_ids', 'a/b/c, course-v1:edX+DemoX, d/e/f/'))
+    message = str(caught.value)
+    assert caught.value.invalid == ['course-v1:edX+DemoX', 'd/e/f/']
+    assert "course_ids entry 2: course id 'course-v1:edX+DemoX' must have exactly three parts" in message, message
+    assert "course_ids entry 3: course id 'd/e/f/' has a leading or trailing slash" in message, message
+    assert "'a/b/c'" not in message, 'a good id is blamed'
+    assert message.startswith('malformed course id(s): '), message
+
+
+def test_parse_refuses_what_is_not_text():
+    with pytest.raises(CourseIdError) as caught:
+        parse_course_ids(('course_ids', ['a/b/c', {'id': 'd/e/f'}]))
+    assert 'course_ids entry 2: course id must be a string, not dict' in str(caught.value)
