@@ -23,18 +23,28 @@ description:
     platform's tables through its ORM, with the same queries, and returned with the same keys."
   - All courses are read in ONE platform process, which also checks that every course exists
     (C(gen_cert_report), where the release has it, prints zeros for a mistyped course id). Course ids are checked for
-    format before the platform starts.
+    format before the platform starts; a malformed one fails the module, naming the option and the entry.
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - openedx_platform
   - action_common_attributes
 options:
   course_ids:
-    description: The course run ids (C(course-v1:ORG+COURSE+RUN) or C(ORG/COURSE/RUN)).
+    description:
+      - The course run ids (C(course-v1:ORG+COURSE+RUN) or C(ORG/COURSE/RUN)), as a list or as one
+        string of ids separated by commas; spaces around an id, empty entries and repeated ids are
+        dropped.
+      - At least one id is required, here or in O(course_id).
     type: list
     elements: str
-    required: true
-    aliases: [course_id, courses]
+    aliases: [courses]
+  course_id:
+    description:
+      - More course ids, read the same way as O(course_ids) and reported first; for a playbook that
+        takes one course and a list of courses in two variables and passes both as given (as
+        C(playbooks/report.yml) does).
+    type: list
+    elements: str
   source:
     description:
       - V(auto) uses V(gen_cert_report) when its command file exists in O(platform_dir), else V(orm).
@@ -83,6 +93,11 @@ EXAMPLES = r'''
       - edX/toy/2012_Fall
   become: true
   register: report
+
+- name: The courses an operator typed, as one string (-e course_ids=ID,ID)
+  openedx_cert_report:
+    course_ids: "{{ course_ids }}"
+  become: true
 
 - name: Show it as a table
   ansible.builtin.debug:
@@ -163,6 +178,12 @@ reports:
       certificates_total: 3
       enrollments_by_mode: {audit: 1, honor: 2}
       warnings: []
+invalid_course_ids:
+  description: The malformed entries of O(course_id) and O(course_ids) (nothing was started).
+  returned: when a course id was malformed
+  type: list
+  elements: str
+  sample: ["edX/DemoX/"]
 source:
   description: The source used, V(gen_cert_report) or V(orm).
   returned: always
@@ -190,7 +211,7 @@ from ansible.module_utils.openedx_cert_report import (
     build_report,
     report_from_output,
 )
-from ansible.module_utils.openedx_course_key import validate_course_id
+from ansible.module_utils.openedx_course_key import CourseIdError, parse_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 
@@ -258,7 +279,8 @@ def assemble(course_ids, source, results, outputs=None):
 
 def main():
     argument_spec = dict(
-        course_ids=dict(type='list', elements='str', required=True, aliases=['course_id', 'courses']),
+        course_ids=dict(type='list', elements='str', aliases=['courses']),
+        course_id=dict(type='list', elements='str'),
         source=dict(type='str', default='auto', choices=['auto', 'gen_cert_report', 'orm']),
         in_process=dict(type='bool', default=True),
         missing_courses=dict(type='str', default='fail', choices=['fail', 'report']),
@@ -266,15 +288,10 @@ def main():
     argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    course_ids = []
-    for cid in params['course_ids']:
-        if cid not in course_ids:
-            course_ids.append(cid)
-    if not course_ids:
-        module.fail_json(msg='course_ids: give at least one course id', platform_starts=0)
-    bad = [why for why in (validate_course_id(cid) for cid in course_ids) if why]
-    if bad:
-        module.fail_json(msg='malformed course id(s), nothing was started: %s' % '; '.join(bad),
+    try:
+        course_ids = parse_course_ids(('course_id', params['course_id']), ('course_ids', params['course_ids']))
+    except CourseIdError as exc:
+        module.fail_json(msg='%s; nothing was started' % exc, invalid_course_ids=exc.invalid,
                          platform_starts=0)
     source, why = choose_source(params['source'], params['platform_dir'])
     if source is None:

@@ -38,7 +38,8 @@ description:
     a second history row, duplicate events), says how many are still waiting, and waits for
     them too; O(requeue_waiting=true) queues them again (when the broker lost them)."
   - Every course id is checked for format before anything starts; a malformed id fails
-    the module without starting the platform. A well-formed id of a course that does not
+    the module without starting the platform, naming the option and the entry
+    (RV(invalid_course_ids)). A well-formed id of a course that does not
     exist fails the module too (the platform's commands silently do nothing for it); that
     is checked in the same platform process that takes the "before" counts, before any
     generation.
@@ -59,11 +60,19 @@ options:
   course_ids:
     description:
       - The course run ids, new style C(course-v1:ORG+COURSE+RUN) or old style C(ORG/COURSE/RUN),
-        without leading or trailing slash.
-      - Required unless O(watch=true).
+        without leading or trailing slash, as a list or as one string of ids separated by commas;
+        spaces around an id, empty entries and repeated ids are dropped.
+      - At least one id is required, here or in O(course_id).
     type: list
     elements: str
-    aliases: [course_id, courses]
+    aliases: [courses]
+  course_id:
+    description:
+      - More course ids, read the same way as O(course_ids) and handled first; for a playbook that
+        takes one course and a list of courses in two variables and passes both as given (as
+        C(playbooks/generate.yml) does).
+    type: list
+    elements: str
   method:
     description:
       - V(auto) picks V(ungenerated_certs) when that command file exists in O(platform_dir),
@@ -220,6 +229,18 @@ changed:
       learners would be sent). Always V(false) with O(watch=true).
   returned: always
   type: bool
+course_ids:
+  description: The course ids of O(course_id) and O(course_ids), in that order, each once.
+  returned: once the course ids were read and a generation command found (also when the run failed later)
+  type: list
+  elements: str
+  sample: ["course-v1:edX+DemoX+Demo_Course"]
+invalid_course_ids:
+  description: The malformed entries of O(course_id) and O(course_ids) (nothing was started).
+  returned: when a course id was malformed
+  type: list
+  elements: str
+  sample: ["edX/DemoX/"]
 method:
   description: V(ungenerated_certs) or V(cert_generation).
   returned: unless O(watch=true)
@@ -342,7 +363,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_cert_report import CERTIFICATE_STATUSES
-from ansible.module_utils.openedx_course_key import validate_course_id
+from ansible.module_utils.openedx_course_key import CourseIdError, parse_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 
@@ -700,7 +721,8 @@ def run_watch(module):
 
 def main():
     argument_spec = dict(
-        course_ids=dict(type='list', elements='str', aliases=['course_id', 'courses']),
+        course_ids=dict(type='list', elements='str', aliases=['courses']),
+        course_id=dict(type='list', elements='str'),
         method=dict(type='str', default='auto', choices=['auto', 'ungenerated_certs', 'cert_generation']),
         force_status=dict(type='str', choices=list(CERTIFICATE_STATUSES)),
         insecure=dict(type='bool'),
@@ -723,18 +745,11 @@ def main():
         run_watch(module)
         return
 
-    course_ids = []
-    for cid in params.get('course_ids') or []:
-        if cid not in course_ids:
-            course_ids.append(cid)
-    if not course_ids:
-        module.fail_json(msg='course_ids: give at least one course id', platform_starts=0)
-    bad = [(cid, validate_course_id(cid)) for cid in course_ids]
-    bad = [(cid, why) for cid, why in bad if why]
-    if bad:
-        module.fail_json(msg='malformed course id(s), nothing was started: %s'
-                             % '; '.join(why for cid, why in bad),
-                         invalid_course_ids=[cid for cid, why in bad], platform_starts=0)
+    try:
+        course_ids = parse_course_ids(('course_id', params['course_id']), ('course_ids', params['course_ids']))
+    except CourseIdError as exc:
+        module.fail_json(msg='%s; nothing was started' % exc, invalid_course_ids=exc.invalid,
+                         platform_starts=0)
     if params['batch_size'] < 1:
         module.fail_json(msg='batch_size must be at least 1', platform_starts=0)
 

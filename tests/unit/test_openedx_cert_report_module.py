@@ -80,3 +80,27 @@ def test_unreadable_output_fails(tmp_path, fake, monkeypatch, ansible_module):
     monkeypatch.setattr(fake, 'render_report', lambda cid: 'Traceback: boom\n')
     result = run(ansible_module, pdir)
     assert result['failed'] and 'no header' in result['msg']
+
+
+def test_course_ids_as_the_operator_gives_them(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    result = ansible_module('openedx_cert_report', {'platform_dir': pdir, 'user': '',
+                                                    'course_ids': ' %s , %s,' % (TOY, DEMO)})
+    assert not result.get('failed'), result
+    assert [r['course_id'] for r in result['reports']] == [TOY, DEMO]
+    # The playbook's single course_id and its course_ids, both passed as given.
+    result = ansible_module('openedx_cert_report', {'platform_dir': pdir, 'user': '', 'course_id': DEMO,
+                                                    'course_ids': [TOY, DEMO]})
+    assert not result.get('failed'), result
+    assert [r['course_id'] for r in result['reports']] == [DEMO, TOY]
+
+
+def test_no_course_and_a_bad_entry_start_nothing(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    result = ansible_module('openedx_cert_report', {'platform_dir': pdir, 'user': '', 'course_ids': ' , '})
+    assert result['failed'] and 'course_id' in result['msg'] and 'course_ids' in result['msg'], result
+    result = ansible_module('openedx_cert_report', {'platform_dir': pdir, 'user': '',
+                                                    'course_ids': '%s, edX/toy' % TOY})
+    assert result['failed'] and result['invalid_course_ids'] == ['edX/toy'], result
+    assert 'course_ids entry 2' in result['msg'] and result['platform_starts'] == 0
+    assert fake.starts == []

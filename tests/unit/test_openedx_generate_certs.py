@@ -573,3 +573,25 @@ def test_watch_says_how_long_nothing_moved(tmp_path, ansible_module):
     assert result['fresh'] is False
     assert result['progress']['line'].startswith('edX/toy/2012_Fall: waiting for the workers: 3/9')
     assert 'no change for 4' in result['progress']['line'], result['progress']['line']
+
+
+def test_course_ids_as_the_operator_gives_them(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids='%s , %s ' % (DEMO, TOY)),
+                            check_mode=True)
+    assert not result.get('failed'), result
+    assert result['course_ids'] == [DEMO, TOY]
+    result = ansible_module('openedx_generate_certs', args(pdir, course_id=TOY, course_ids=[DEMO, TOY]),
+                            check_mode=True)
+    assert not result.get('failed'), result
+    assert result['course_ids'] == [TOY, DEMO]
+
+
+def test_no_course_id_names_both_options(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    result = ansible_module('openedx_generate_certs', args(pdir, course_id='', course_ids=[]))
+    assert result['failed'] and 'course_id or course_ids' in result['msg'], result
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids='%s,course-v1:bad' % DEMO))
+    assert result['failed'] and result['invalid_course_ids'] == ['course-v1:bad'], result
+    assert 'course_ids entry 2' in result['msg'] and 'malformed' in result['msg']
+    assert fake.starts == [] and result['platform_starts'] == 0
