@@ -63,11 +63,7 @@ CERTIFICATE_STATUSES = ('deleted', 'deleting', 'downloadable', 'error', 'generat
                         'audit_passing', 'audit_notpassing', 'honor_passing',
                         'unverified', 'invalidated', 'requesting')
 
-CERTIFICATE_MODES = ('audit', 'honor', 'verified', 'professional', 'no-id-professional',
-                     'masters', 'executive-education')
-
 HEADER_START = ('course', 'ID')
-LOOKING_UP_PREFIX = 'Looking up certificate states for '
 _INT_RE = re.compile(r'^-?\d+$')
 _KEY_RE = re.compile(r'^[A-Za-z0-9_\-]+$')
 
@@ -76,10 +72,13 @@ class ReportParseError(ValueError):
     """The text is not a gen_cert_report output this parser understands."""
 
 
-def _excerpt(text, limit=400):
+_EXCERPT_LENGTH = 400
+
+
+def _excerpt(text):
     text = (text or '').strip()
-    if len(text) > limit:
-        text = text[:limit] + '...'
+    if len(text) > _EXCERPT_LENGTH:
+        text = text[:_EXCERPT_LENGTH] + '...'
     return text
 
 
@@ -180,14 +179,3 @@ def report_from_output(course_id, text):
     reported, flat = parse_gen_cert_report(text)
     report = build_report(course_id, flat, 'gen_cert_report', reported_course_id=reported)
     return report
-
-
-def flat_from_report(report):
-    """The flat mapping (as gen_cert_report prints it) back from a shaped report."""
-    flat = {}
-    for key in ENROLLMENT_KEYS:
-        if report.get(key) is not None:
-            flat[key] = report[key]
-    flat.update(report.get('statuses') or {})
-    flat.update(report.get('downloadable_by_mode') or {})
-    return flat

@@ -88,7 +88,7 @@ MISSING = _Missing()
 # keys and values
 
 
-def check_value(key, value, _depth=0):
+def check_value(key, value):
     """Refuse values that neither JSON nor YAML config files can hold."""
     kind = value_kind(value)
     if kind in ("null", "bool", "int", "float", "str"):
@@ -97,11 +97,11 @@ def check_value(key, value, _depth=0):
         for k, v in value.items():
             if not isinstance(k, str):
                 raise ConfigFileError("value for %s: mapping keys must be strings" % key)
-            check_value(key, v, _depth + 1)
+            check_value(key, v)
         return
     if kind == "list":
         for v in value:
-            check_value(key, v, _depth + 1)
+            check_value(key, v)
         return
     raise ConfigFileError("value for %s has an unsupported type (%s)" % (key, kind))
 
@@ -506,8 +506,7 @@ class Change(object):
 
 
 class EditPlan(object):
-    def __init__(self, text, new_text, changes, warnings, data, new_data):
-        self.text = text
+    def __init__(self, new_text, changes, warnings, data, new_data):
         self.new_text = new_text
         self.changes = changes
         self.warnings = warnings
@@ -569,7 +568,7 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
 
     warnings = []
     if not changes:
-        return EditPlan(text, text, [], warnings, data_root, new_data)
+        return EditPlan(text, [], warnings, data_root, new_data)
 
     if fmt == "json":
         new_text, warnings = edit_json_text(text, data_root, new_data, changes, label)
@@ -591,7 +590,7 @@ def plan_edit(text, fmt, settings=None, remove=None, label="the file"):
                 "the edited YAML for %s does not read back as intended (%s); file left unchanged. "
                 "The file may use a layout this module cannot edit safely (anchors, merge keys, duplicate keys)"
                 % (label, problem))
-    return EditPlan(text, new_text, changes, warnings, data_root, new_data)
+    return EditPlan(new_text, changes, warnings, data_root, new_data)
 
 
 def apply_changes(editor, changes):
@@ -647,7 +646,7 @@ def edit_json_text(text, data, new_data, changes, label):
             return new_text, []
     except JsonTextError as exc:
         problem = str(exc)
-    new_text, _warnings = dump_json_like(text, data, new_data, label)
+    new_text = dump_json_like(text, data, new_data)
     if not strict_equal(json.loads(new_text), new_data):  # pragma: no cover - json.dumps is trusted
         raise ConfigFileError("internal error: the new JSON for %s does not read back as intended; file left "
                               "unchanged" % label)
@@ -746,7 +745,7 @@ def _detect_json_indent(body):
     return len(ws) if set(ws) == {" "} else ws
 
 
-def dump_json_like(text, data, new_data, label):
+def dump_json_like(text, data, new_data):
     """Dump ``new_data`` with the layout of ``text`` (which holds ``data``)."""
     stripped = text.strip()
     start = text.index(stripped[0])
@@ -768,21 +767,17 @@ def dump_json_like(text, data, new_data, label):
         if candidate == stripped:
             chosen = (ensure_ascii, item_sep, key_sep)
             break
-    warnings = []
     if chosen is None:
+        # not a layout json.dumps writes (edit_json_text warns that the whole file was re-serialised)
         ensure_ascii = not re.search(r"[^\x00-\x7f]", stripped)
         item_sep = ", " if (indent is None and ", " in stripped) or ", \n" in stripped else ","
         match = re.search(r'"(\s*):(\s?)', stripped)
         key_sep = (match.group(1) + ":" + match.group(2)) if match else ": "
         chosen = (ensure_ascii, item_sep, key_sep)
-        warnings.append(
-            "the layout of %s is not one json.dumps reproduces exactly (spacing or number format); "
-            "the whole file was re-serialised with indent %r, so lines other than the changed keys may differ"
-            % (label, indent))
     ensure_ascii, item_sep, key_sep = chosen
     new_body = json.dumps(new_data, indent=indent, separators=(item_sep, key_sep),
                           ensure_ascii=ensure_ascii, sort_keys=sort_keys)
-    return prefix + new_body + suffix, warnings
+    return prefix + new_body + suffix
 
 
 # --------------------------------------------------------------------------

@@ -91,14 +91,7 @@ URL_KEYS = (
     'logo_url',
 )
 
-# Other keys that the certificate page reads; all optional strings.
-OPTIONAL_DEFAULT_KEYS = (
-    'certificate_verify_url_prefix',
-    'certificate_verify_url_suffix',
-)
-
 MODE_KEYS_REQUIRED = ('certificate_type', 'certificate_title')
-MODE_KEYS_OPTIONAL = ('document_body_class_append',)
 
 # Course modes of edx-platform (course_modes.models.CourseMode, all releases
 # up to now), plus "base" and "distinguished", two sections of the
@@ -414,7 +407,7 @@ def _check(node, value, path, problems, extra_modes_word):
             _check(extra, value[key], _join(path, key), problems, extra_modes_word)
 
 
-def validate_configuration(config, allowed_extra_modes=(), path='configuration'):
+def validate_configuration(config, allowed_extra_modes=()):
     """Return a list of ``(field path, message)`` for everything wrong.
 
     An empty list means the configuration is usable.
@@ -424,20 +417,12 @@ def validate_configuration(config, allowed_extra_modes=(), path='configuration')
                'list it in allowed_extra_modes if your platform has such a mode'
                % ', '.join(KNOWN_MODES))
     problems = []
-    _check(schema, config, path, problems, unknown)
+    _check(schema, config, 'configuration', problems, unknown)
     return problems
 
 
-def format_problems(problems, what='certificate HTML view configuration'):
+def format_problems(problems):
     """One message for all problems, each naming its field path."""
     lines = ['%s: %s' % (field, message) for field, message in problems]
-    return 'Invalid %s (%d problem%s): %s' % (
-        what, len(lines), '' if len(lines) == 1 else 's', '; '.join(lines))
-
-
-def check_configuration(config, allowed_extra_modes=()):
-    """Return None when valid, else the message of ``format_problems``."""
-    problems = validate_configuration(config, allowed_extra_modes)
-    if problems:
-        return format_problems(problems)
-    return None
+    return 'Invalid certificate HTML view configuration (%d problem%s): %s' % (
+        len(lines), '' if len(lines) == 1 else 's', '; '.join(lines))

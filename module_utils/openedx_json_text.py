@@ -186,16 +186,14 @@ class JsonTextEditor(object):
 
     ``sort_keys``: new members go to their sorted place and new objects are
     written with sorted keys (for files whose objects are all sorted).
-    ``ensure_ascii``: how new strings are written; None means as the file
-    does (escaped unless the file holds raw non-ASCII characters).
+    New strings are written as the file writes them: escaped unless the
+    file holds raw non-ASCII characters.
     """
 
-    def __init__(self, text, sort_keys=False, ensure_ascii=None):
+    def __init__(self, text, sort_keys=False):
         self.text = text
         self.sort_keys = sort_keys
-        if ensure_ascii is None:
-            ensure_ascii = not re.search(r"[^\x00-\x7f]", text)
-        self.ensure_ascii = ensure_ascii
+        self.ensure_ascii = not re.search(r"[^\x00-\x7f]", text)
         self._detect_style(parse_spans(text))
 
     # --- style of the file ----------------------------------------------

@@ -10,7 +10,7 @@ from ansible.module_utils.openedx_html_config import (
     KNOWN_MODES,
     REQUIRED_DEFAULT_KEYS,
     build_schema,
-    check_configuration,
+    format_problems,
     validate_configuration,
 )
 from openedx_html_config import FilterModule
@@ -18,6 +18,12 @@ from openedx_html_config import FilterModule
 FILTERS = FilterModule().filters()
 validate = FILTERS["openedx_html_config_validate"]
 build = FILTERS["openedx_html_config_build"]
+
+
+def check_configuration(config):
+    """None when valid, else the message openedx_html_view_config fails with."""
+    problems = validate_configuration(config)
+    return format_problems(problems) if problems else None
 
 GOOD = {
     "default": {
