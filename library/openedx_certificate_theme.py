@@ -25,7 +25,7 @@ description:
     the module with the file and the line, and nothing on the host is touched, unless
     O(allow_unescaped=true)."
   - "First EVERY template of the theme is compiled with the platform's template engine, Mako, run by
-    the platform's own interpreter (O(python), not C(manage.py)), unless O(compile=false). A template
+    the platform's own interpreter (O(python), not C(manage.py)). A template
     that does not compile fails the module with the file and the line, and nothing on the host is
     touched."
   - "Then the files are written into O(platform_dir) (temporary file and rename, owner O(owner), group
@@ -67,13 +67,6 @@ options:
         each, instead of refusing them. Only for templates whose every value you trust.
     type: bool
     default: false
-  compile:
-    description:
-      - Compile the templates before deploying. Turn off only to deploy on a host where O(python)
-        cannot compile them (no platform virtualenv); O(platform_dir) must still hold C(manage.py),
-        and the escaping check of the templates still runs.
-    type: bool
-    default: true
   manifest:
     description: Where the record of the deployed files is kept on the host.
     type: path
@@ -104,7 +97,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Compiles the templates (unless O(compile=false)) and reports what would be written,
+    details: Compiles the templates and reports what would be written,
       replaced, restored or removed.
   diff_mode:
     support: full
@@ -156,7 +149,7 @@ files:
   type: dict
   sample: {"lms/templates/certificates/_accomplishment-header.html": "replace", "lms/static/certificates/images/logo-example.png": "create"}
 templates:
-  description: The templates of the theme, platform-relative (compiled unless O(compile=false)).
+  description: The templates of the theme, platform-relative (all compiled).
   returned: always
   type: list
   elements: str
@@ -396,7 +389,6 @@ ARGUMENT_SPEC = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
     platform_dir=dict(type='path', default='/edx/app/edxapp/edx-platform'),
     python=dict(type='path', default='/edx/app/edxapp/venvs/edxapp/bin/python'),
-    compile=dict(type='bool', default=True),
     allow_unescaped=dict(type='bool', default=False),
     manifest=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-manifest.json'),
     backup_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/theme-backup'),
@@ -445,8 +437,6 @@ def check_templates(module, src, paths, source_paths, result):
                          **result)
     for problem in unescaped:
         module.warn('%s line %s: %s (deployed anyway: allow_unescaped is true)' % problem)
-    if not p['compile']:
-        return
     errors = compile_templates(module, p['python'], paths)
     if errors:
         by_source = dict((v, k) for k, v in source_paths.items())

@@ -35,7 +35,8 @@ description:
     equal the intended data key for key; if any other key changed, or a changed key did not come out as
     intended, the module fails, names those keys, and leaves the file as it was.
   - The file is locked (C(flock)) while it is read, changed and replaced, so concurrent runs on the
-    same host do not lose each other's changes. It is written through a temporary file in the same
+    same host do not lose each other's changes; a run waits up to 30 seconds for the lock, then fails
+    saying that another process is editing the file. It is written through a temporary file in the same
     directory that is renamed over it; owner, group and mode of the file are kept unless
     O(owner), O(group) or O(mode) say otherwise.
   - The temporary file is named C(.NAME.XXXXXXXX.tmp) (mode 0600, a full copy of the config). It is removed
@@ -96,11 +97,6 @@ options:
         file back if you somehow clobbered it incorrectly. Only made when the file changes.
     type: bool
     default: false
-  lock_timeout:
-    description:
-      - Seconds to wait for the lock on the file held by another run before failing.
-    type: int
-    default: 30
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.files
@@ -253,7 +249,6 @@ def main():
             remove=dict(type="list", elements="str", default=[]),
             format=dict(type="str", default="auto", choices=["auto", "json", "yaml"]),
             backup=dict(type="bool", default=False),
-            lock_timeout=dict(type="int", default=30),
         ),
         add_file_common_args=True,
         supports_check_mode=True,
@@ -281,7 +276,7 @@ def main():
         if fmt_hint == "yaml" and not HAS_YAML and params["format"] != "auto":
             module.fail_json(msg=missing_required_lib("PyYAML") + " (needed to edit the YAML file %s)" % path,
                              exception=str(YAML_IMPORT_ERROR), path=path)
-        with locked_file(real, exclusive=not module.check_mode, timeout=params["lock_timeout"]) as fd:
+        with locked_file(real, exclusive=not module.check_mode) as fd:
             # Holding the lock, no run of ours is between creating its temp
             # file and renaming it: any such file here is from a run that was
             # killed, a copy of the config with its secrets. (In check mode
