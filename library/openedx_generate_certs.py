@@ -359,6 +359,7 @@ import json
 import os
 import pwd
 import re
+import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -366,6 +367,7 @@ from ansible.module_utils.openedx_cert_report import CERTIFICATE_STATUSES
 from ansible.module_utils.openedx_course_key import CourseIdError, parse_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
+from ansible.module_utils.openedx_state import write_json
 
 COMMANDS_DIR = os.path.join('lms', 'djangoapps', 'certificates', 'management', 'commands')
 DEFAULT_QUEUED_TASKS_FILE = '/edx/var/edxapp/openedx-toolkit/generation-queue.json'
@@ -623,18 +625,25 @@ def read_progress(path):
     return record if isinstance(record, dict) else None
 
 
-def write_progress(path, record):
-    if not path:
-        return
+def _write_progress_record(path, record):
     record = dict(record)
     record['seq'] = int(time.time() * 1000)
     record.setdefault('pid', os.getpid())
     record.setdefault('finished', False)
+    # Replaced whole (openedx_state.write_json, which the platform process
+    # uses too): a watcher reads the previous record or this one. A new file
+    # takes the owner of its folder, the platform user's when this module
+    # created it (prepare_progress_file).
+    write_json(path, record, owner_of=os.path.dirname(os.path.abspath(path)))
+
+
+def write_progress(path, record):
+    if not path:
+        return
     try:
-        with open(path, 'w') as handle:
-            json.dump(record, handle, sort_keys=True)
+        _write_progress_record(path, record)
     except (IOError, OSError):
-        pass
+        pass  # progress is for the operator's eyes; it must not stop the run
 
 
 def _pid_alive(pid):
@@ -672,20 +681,60 @@ def watch_progress(path, since, timeout, poll=0.5):
 
 # ------------------------------------------------------------------ host side
 
+def writable_by(entry, st):
+    """Whether the user of passwd ``entry`` may create and rename files in a folder of stat ``st``."""
+    if st.st_uid == entry.pw_uid:
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_gid in os.getgrouplist(entry.pw_name, entry.pw_gid):
+        return bool(st.st_mode & stat.S_IWGRP)
+    return bool(st.st_mode & stat.S_IWOTH)
+
+
+def _remove_stale_temp_files(path):
+    # write_json's temporary files (.NAME.XXXXXXXX.tmp) of a run killed mid-write.
+    directory, name = os.path.split(os.path.abspath(path))
+    for entry in os.listdir(directory):
+        if entry.startswith('.%s.' % name) and entry.endswith('.tmp'):
+            try:
+                os.remove(os.path.join(directory, entry))
+            except OSError:
+                pass
+
+
 def prepare_progress_file(module, path):
+    """Make ``path`` ready for this run's records; return it, or None (with a warning).
+
+    The platform process writes records too, as the platform user (option
+    ``user``, through sudo), and each record replaces the file by a rename,
+    which needs write access to the folder: a folder this module creates is
+    given to that user (the folders above it stay as they are). An existing
+    folder is not changed, since it may hold state the platform user must
+    not be able to replace (the default state folder holds the migrations
+    fingerprint, the queued tasks and the theme manifest): the records from
+    inside the platform are then lost, and a warning says so.
+    """
     params = module.params
-    directory = os.path.dirname(path)
+    directory = os.path.dirname(os.path.abspath(path))
     try:
-        if directory and not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        write_progress(path, {'phase': 'check', 'owner_pid': os.getpid()})
-        user = params.get('user')
-        if user and platform.needs_sudo(params):
-            if os.geteuid() == 0:
-                entry = pwd.getpwnam(user)
-                os.chown(path, entry.pw_uid, entry.pw_gid)
-            else:
-                os.chmod(path, 0o666)
+        writer = pwd.getpwnam(params['user']) if platform.needs_sudo(params) else None
+        if not os.path.isdir(directory):
+            parent = os.path.dirname(directory)
+            if not os.path.isdir(parent):
+                os.makedirs(parent, 0o755)
+            os.mkdir(directory, 0o755)
+            if writer is not None and os.geteuid() == 0:
+                os.chown(directory, writer.pw_uid, writer.pw_gid)
+        if writer is not None and not writable_by(writer, os.stat(directory)):
+            module.warn('the platform user %s cannot write to %s, the folder of the progress file: the '
+                        'progress from inside the platform (learners walked, tasks queued, certificates '
+                        'written) will not be shown. Give the progress file a folder of its own, which '
+                        'the module creates for that user when it runs as root (as playbooks/generate.yml '
+                        'does)' % (writer.pw_name, directory))
+        _remove_stale_temp_files(path)
+        if os.path.lexists(path):
+            # A new run starts a new file, owned like its folder.
+            os.remove(path)
+        _write_progress_record(path, {'phase': 'check', 'owner_pid': os.getpid()})
     except (IOError, OSError, KeyError) as exc:
         module.warn('cannot prepare the progress file %s (%s); no progress will be shown' % (path, exc))
         return None

@@ -44,14 +44,35 @@ Ops (all take ``course_id`` as the text the operator gave):
 
 ``progress`` is ``{"file": PATH, ...context}``; the ops write a JSON record
 there (``seq``, ``phase``, ``done``, ``total``, ``course_id``, ``line`` and the
-context) at most every ``PROGRESS_INTERVAL`` seconds.
+context) at most every ``PROGRESS_INTERVAL`` seconds. Each record replaces
+the file whole, with ``openedx_state.write_json`` (temporary file in the same
+folder, fsync, rename), so that a watcher (``openedx_generate_progress``) never
+reads half a record. That writer is shipped into the platform process as its
+own source text (``STATE_WRITER_SOURCE``, part of ``CERTS_SOURCE``): one
+writer for the toolkit's state files, on the controller's side and in the
+platform. The rename needs write access to the folder of the file, which the
+generation module gives to the platform user when it creates the folder.
 """
 
 from __future__ import absolute_import, division, print_function
 
+import inspect
+
+from ansible.module_utils import openedx_state
+
 __metaclass__ = type
 
-CERTS_SOURCE = r'''
+# write_json's own text, not a copy: it must stay self-contained (json, os,
+# tempfile) and run on Python 2.7 (test_openedx_state and the vermin test
+# of test_openedx_generate_certs check both). AnsiballZ ships module_utils as
+# source, so inspect can read it on the managed host.
+STATE_WRITER_SOURCE = (
+    '\n# openedx_state.write_json, shipped as its source text.\n'
+    'import json\nimport os\nimport tempfile\n\n\n'
+    + inspect.getsource(openedx_state.write_json)
+)
+
+CERTS_OPS_SOURCE = r'''
 # openedx-toolkit certificate ops (Python 2.7 and 3.5+).
 import os
 import re
@@ -121,12 +142,10 @@ def write_progress(progress, force=False, **fields):
     record['pid'] = os.getpid()
     record.setdefault('finished', False)
     try:
-        handle = open(progress['file'], 'w')
-        try:
-            handle.write(json.dumps(record, sort_keys=True))
-        finally:
-            handle.close()
+        write_json(progress['file'], record)
     except (IOError, OSError):
+        # Progress is for the operator's eyes: a record that cannot be
+        # written (a folder this user cannot write to) must not stop the run.
         pass
 
 
@@ -544,3 +563,5 @@ def op_ungenerated_certs(course_id, noop=False, insecure=False, force_status=Non
     return {'course_id': course_id, 'enrolled': total, 'noop': bool(noop),
             'progress_lines': progress_lines, 'output_tail': _tail(output, 10)}
 '''
+
+CERTS_SOURCE = STATE_WRITER_SOURCE + CERTS_OPS_SOURCE

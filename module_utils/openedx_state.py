@@ -14,6 +14,12 @@ platform user writes). The temporary file is removed on every failure.
 
 Used for the migrations fingerprint (openedx_migrate) and the theme
 manifest (openedx_certificate_theme).
+
+Also used inside the platform process for the generation's progress records:
+``openedx_runner_certs`` ships ``write_json`` there as its source text
+(``inspect.getsource``), so it must stay self-contained (only ``json``,
+``os`` and ``tempfile``) and run on Python 2.7 (``os.rename``, not
+``os.replace``; no f-strings). The unit tests check both.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +31,7 @@ import os
 import tempfile
 
 
+# Shipped into the platform process as text: see the module docstring.
 def write_json(path, data, mode=0o644, owner_of=None):
     """Atomically write ``data`` (JSON-serialisable) to ``path``; raises OSError."""
     folder = os.path.dirname(os.path.abspath(path))

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import openedx_generate_certs as gen
-from ansible.module_utils.openedx_runner import build_script
+from ansible.module_utils.openedx_runner import RUNNER_SOURCE, build_script
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 
 
@@ -595,3 +595,92 @@ def test_no_course_id_names_both_options(tmp_path, fake, ansible_module):
     assert result['failed'] and result['invalid_course_ids'] == ['course-v1:bad'], result
     assert 'course_ids entry 2' in result['msg'] and 'malformed' in result['msg']
     assert fake.starts == [] and result['platform_starts'] == 0
+
+
+# ---------------------------------------------------------------- progress records are written whole
+
+def _runner_namespace():
+    """The runner and the certificate ops, defined as in the platform process (main not called)."""
+    namespace = {'__name__': '__openedx_toolkit__'}
+    exec(compile(RUNNER_SOURCE + '\n' + CERTS_SOURCE, '<runner>', 'exec'), namespace)
+    return namespace
+
+
+def test_in_platform_records_replace_the_file_by_a_rename(tmp_path, monkeypatch):
+    path = tmp_path / 'progress' / 'p.json'
+    path.parent.mkdir()
+    path.write_text('{"seq": 1}')
+    events = []
+    real_fsync, real_rename = os.fsync, os.rename
+    monkeypatch.setattr(os, 'fsync', lambda fd: (events.append('fsync'), real_fsync(fd)))
+    monkeypatch.setattr(os, 'rename', lambda a, b: (events.append(('rename', os.path.dirname(a), b)),
+                                                    real_rename(a, b)))
+    before = path.stat().st_ino
+    _runner_namespace()['write_progress']({'file': str(path), 'course_index': 1}, force=True,
+                                          phase='queue', done=1, total=2)
+    record = json.loads(path.read_text())
+    assert record['phase'] == 'queue' and record['done'] == 1 and record['course_index'] == 1
+    # A new file renamed over the old one (a watcher reads the old or the new record, never
+    # half of one), flushed to disk first, its temporary file in the same folder.
+    assert path.stat().st_ino != before, 'the record was written into the file in place'
+    assert events == ['fsync', ('rename', str(path.parent), str(path))], events
+    assert [p.name for p in path.parent.iterdir()] == ['p.json']
+
+
+def test_in_platform_record_that_cannot_be_written_is_skipped(tmp_path):
+    blocked = tmp_path / 'not-a-folder'
+    blocked.write_text('')
+    _runner_namespace()['write_progress']({'file': str(blocked / 'p.json')}, force=True, phase='queue')
+
+
+def test_module_records_replace_the_file_by_a_rename(tmp_path):
+    path = tmp_path / 'p.json'
+    path.write_text('{"seq": 1}')
+    before = path.stat().st_ino
+    gen.write_progress(str(path), {'phase': 'generate', 'done': 3})
+    assert json.loads(path.read_text())['done'] == 3
+    assert path.stat().st_ino != before, 'the record was written into the file in place'
+
+
+class _Module:
+    def __init__(self, **params):
+        self.params = params
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+class _Entry:
+    pw_name, pw_uid, pw_gid = 'edxapp', 12345, 23456
+
+
+def test_the_progress_folder_is_created_for_the_platform_user(tmp_path, monkeypatch):
+    monkeypatch.setattr(gen.platform, 'needs_sudo', lambda params: True)
+    monkeypatch.setattr(gen.pwd, 'getpwnam', lambda name: _Entry)
+    monkeypatch.setattr(gen.os, 'getgrouplist', lambda name, gid: [gid], raising=False)
+    folder = tmp_path / 'state' / 'progress'
+    path = folder / 'generate-progress.json'
+    module = _Module(user='edxapp')
+    assert gen.prepare_progress_file(module, str(path)) == str(path)
+    # The platform user renames its records into this folder: it must own it.
+    assert (folder.stat().st_uid, folder.stat().st_gid) == (12345, 23456)
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
+    assert json.loads(path.read_text())['phase'] == 'check'
+    # The folders above stay the module's own.
+    assert folder.parent.stat().st_uid == os.geteuid()
+    assert module.warnings == []
+
+
+def test_a_folder_the_platform_user_cannot_write_is_left_alone_and_warned_about(tmp_path, monkeypatch):
+    monkeypatch.setattr(gen.platform, 'needs_sudo', lambda params: True)
+    monkeypatch.setattr(gen.pwd, 'getpwnam', lambda name: _Entry)
+    monkeypatch.setattr(gen.os, 'getgrouplist', lambda name, gid: [gid], raising=False)
+    folder = tmp_path / 'state'
+    folder.mkdir(mode=0o755)
+    (folder / 'migrations-fingerprint.json').write_text('{}')
+    module = _Module(user='edxapp')
+    path = folder / 'generate-progress.json'
+    assert gen.prepare_progress_file(module, str(path)) == str(path)
+    assert folder.stat().st_uid == os.geteuid(), 'an existing folder was given away'
+    assert len(module.warnings) == 1 and 'edxapp cannot write' in module.warnings[0], module.warnings

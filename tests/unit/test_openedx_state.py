@@ -56,3 +56,18 @@ def test_failure_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch
         write_json(str(path), {"new": True})
     assert path.read_text() == '{"old": true}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_runs_from_its_own_source_text(tmp_path):
+    """The platform process gets write_json as source text (openedx_runner_certs ships it):
+    it must need nothing of this module but json, os and tempfile."""
+    import inspect
+    import tempfile
+
+    from ansible.module_utils import openedx_state
+
+    namespace = {"json": json, "os": os, "tempfile": tempfile}
+    exec(compile(inspect.getsource(openedx_state.write_json), "<shipped>", "exec"), namespace)
+    path = tmp_path / "p" / "x.json"
+    namespace["write_json"](str(path), {"seq": 1})
+    assert json.loads(path.read_text()) == {"seq": 1}
