@@ -76,6 +76,7 @@ from ansible.module_utils.openedx_json_text import JsonTextEditor, JsonTextError
 from ansible.module_utils.openedx_secrets import MASK, is_secret_key, mask_value
 from ansible.module_utils.openedx_yaml_text import HAS_YAML, YamlTextEditor, yaml, yaml_problem
 
+
 class _Missing(object):
     def __repr__(self):
         return "<missing>"
