@@ -50,9 +50,9 @@ description:
     started. With O(in_process=false) on legacy releases the literal command line
     C(manage.py lms --settings=S ungenerated_certs -c COURSE) is run instead (one more
     process per course, plus one for the counts after)."
-  - "Long runs: give O(progress_file) and run the module with C(async); a second task with
-    O(watch=true) waits for the next progress record and returns it (see EXAMPLES and
-    C(playbooks/generate.yml))."
+  - "Long runs: give O(progress_file) and run the module with C(async); a loop of
+    M(openedx_generate_progress) shows each new progress record, and M(ansible.builtin.async_status)
+    collects the result (see EXAMPLES and C(playbooks/generate.yml))."
 extends_documentation_fragment:
   - openedx_platform
   - action_common_attributes
@@ -141,31 +141,22 @@ options:
     default: 2
   progress_file:
     description:
-      - A JSON file on the host where the run writes its progress (phase, learners done, total),
-        read by O(watch=true). Its directory is created when missing.
+      - A JSON file on the host where the run writes its progress (phase, learners done, total), read
+        by M(openedx_generate_progress). Each record replaces the file whole (a temporary file renamed
+        over it), from this module and from the platform process, which runs as O(user).
+      - The rename needs write access to the file's folder. A missing folder is created and, when the
+        module runs as root, given to O(user); give the file a folder of its own, since an existing
+        folder is left as it is, and when O(user) cannot write to it the progress from inside the
+        platform is not shown (a warning says so).
     type: path
-  watch:
-    description:
-      - Do not generate; wait up to O(watch_timeout) seconds for O(progress_file) to hold a
-        record newer than O(since) (or the record of a finished run), and return it as RV(progress).
-        Starts no platform process.
-    type: bool
-    default: false
-  since:
-    description: With O(watch=true), the RV(progress.seq) of the last record seen (V(0) for none).
-    type: int
-    default: 0
-  watch_timeout:
-    description: With O(watch=true), seconds to wait for a new record.
-    type: int
-    default: 30
 attributes:
   check_mode:
     support: full
     details: Check mode generates nothing. Legacy releases run C(ungenerated_certs --noop) and report
       how many learners it would walk and generate for; later releases only count the learners
       that would be sent to C(cert_generation). Check mode also checks the course ids and that
-      the courses exist. It does not write O(queued_tasks_file).
+      the courses exist. It does not write O(queued_tasks_file); it writes O(progress_file) (creating its
+      folder), so that M(openedx_generate_progress) works the same.
   diff_mode:
     support: none
   platform:
@@ -181,6 +172,7 @@ notes:
     mode, ID verification, the audit cutoff, HTML certificates enabled for the course);
     RV(courses.after) shows what it decided.
 seealso:
+  - module: openedx_generate_progress
   - module: openedx_cert_report
   - module: openedx_facts
 author:
@@ -205,28 +197,38 @@ EXAMPLES = r'''
 - name: Thousands of learners - run in the background with a progress file
   openedx_generate_certs:
     course_ids: "{{ course_ids }}"
-    progress_file: /edx/var/edxapp/openedx-toolkit/generate-progress.json
+    progress_file: /edx/var/edxapp/openedx-toolkit/progress/generate-progress.json
   async: 7200
   poll: 0
   register: job
+  become: true
 
 - name: Show the progress until the run finishes
-  openedx_generate_certs:
-    watch: true
-    progress_file: /edx/var/edxapp/openedx-toolkit/generate-progress.json
+  openedx_generate_progress:
+    progress_file: /edx/var/edxapp/openedx-toolkit/progress/generate-progress.json
     since: "{{ seen.progress.seq | default(0) }}"
   loop: "{{ range(240) | list }}"
   loop_control:
     label: "{{ seen.progress.line | default('waiting') }}"
-    break_when: seen.progress.finished | default(false)
+    break_when: seen.progress.finished | default(false) or seen.progress.missing | default(false)
   register: seen
+  become: true
+
+- name: Collect the result
+  ansible.builtin.async_status:
+    jid: "{{ job.ansible_job_id }}"
+  register: generated
+  until: generated.finished
+  retries: 1440
+  delay: 5
+  become: true
 '''
 
 RETURN = r'''
 changed:
   description:
     - Whether certificate counts changed or generation tasks were published (in check mode, whether
-      learners would be sent). Always V(false) with O(watch=true).
+      learners would be sent).
   returned: always
   type: bool
 course_ids:
@@ -243,7 +245,7 @@ invalid_course_ids:
   sample: ["edX/DemoX/"]
 method:
   description: V(ungenerated_certs) or V(cert_generation).
-  returned: unless O(watch=true)
+  returned: once the course ids were read and a generation command found (also when the run failed later)
   type: str
 platform_starts:
   description: How many platform processes this run started.
@@ -252,12 +254,12 @@ platform_starts:
   sample: 1
 generated:
   description: New downloadable certificates, all courses together (after minus before).
-  returned: unless O(watch=true)
+  returned: once the course ids were read and a generation command found (also when the run failed later)
   type: int
   sample: 2
 courses:
   description: Per course id, what happened.
-  returned: unless O(watch=true)
+  returned: once the course ids were read and a generation command found (also when the run failed later)
   type: dict
   contains:
     before:
@@ -307,48 +309,9 @@ courses:
            "changes": {"downloadable": 2}, "generated": 2, "learners": 3}}
 would_generate_for:
   description: In check mode, per course id, the learners that would be sent (RV(courses.learners)).
-  returned: in check mode, unless O(watch=true)
+  returned: in check mode
   type: dict
   sample: {"course-v1:edX+DemoX+Demo_Course": 3}
-progress:
-  description: With O(watch=true), the newest progress record.
-  returned: when O(watch=true)
-  type: dict
-  contains:
-    seq:
-      description: The record's sequence number (milliseconds since the epoch), for O(since).
-      type: int
-    phase:
-      description: V(check), V(generate), V(queue) or V(wait).
-      type: str
-    done:
-      description: Learners walked or queued, or certificates written, so far.
-      type: int
-    total:
-      description: What RV(progress.done) counts up to.
-      type: int
-    course_id:
-      description: The course being worked on.
-      type: str
-    course_index:
-      description: Its position in O(course_ids), from V(1).
-      type: int
-    course_count:
-      description: How many courses the run has.
-      type: int
-    finished:
-      description: Whether the run has finished.
-      type: bool
-    failed:
-      description: With RV(progress.finished=true), whether the run failed.
-      type: bool
-    line:
-      description: A sentence for the operator.
-      type: str
-fresh:
-  description: With O(watch=true), whether RV(progress) is a record newer than O(since) (or that of a finished run).
-  returned: when O(watch=true)
-  type: bool
 msg:
   description: A one-line summary.
   returned: always
@@ -513,36 +476,6 @@ def collect(course_ids, results):
     return courses
 
 
-def format_progress(record):
-    """A sentence for the operator from a progress record."""
-    if not record:
-        return 'waiting for the generation to start'
-    parts = []
-    if record.get('course_count'):
-        parts.append('course %s/%s' % (record.get('course_index', '?'), record['course_count']))
-    if record.get('course_id'):
-        parts.append(record['course_id'])
-    head = ' '.join(parts)
-    phase = record.get('phase')
-    if record.get('finished'):
-        text = record.get('msg') or ('failed' if record.get('failed') else 'finished')
-        return ('%s: %s' % (head, text)) if head and not record.get('msg') else text
-    done, total = record.get('done'), record.get('total')
-    if phase == 'queue':
-        what = 'queueing generation tasks: %s/%s learners' % (done, total)
-    elif phase == 'wait':
-        what = 'waiting for the workers: %s/%s certificates written' % (done, total)
-    elif phase == 'generate':
-        what = 'generating: %s/%s learners walked' % (done, total)
-        if record.get('remaining'):
-            what += ' (~%sm remaining)' % record['remaining']
-    elif phase == 'check':
-        what = 'checking courses and counting certificates'
-    else:
-        what = phase or 'starting'
-    return ('%s: %s' % (head, what)) if head else what
-
-
 def read_queued_tasks(path):
     """The tasks published by earlier runs and not written yet: ({course_id: {user_id: entry}}, warning)."""
     if not path or not os.path.exists(path):
@@ -575,13 +508,9 @@ def updated_queued_tasks(queued, results):
 
 
 def write_queued_tasks(path, queued):
-    directory = os.path.dirname(path)
-    if directory and not os.path.isdir(directory):
-        os.makedirs(directory, 0o755)
-    tmp = '%s.tmp%d' % (path, os.getpid())
-    with open(tmp, 'w') as handle:
-        json.dump({'version': 1, 'courses': queued}, handle, sort_keys=True)
-    os.rename(tmp, path)
+    # The toolkit's one writer of state files: flushed to disk before the
+    # rename, so a crash leaves the old list or the new one.
+    write_json(path, {'version': 1, 'courses': queued})
 
 
 def generation_problems(courses, wait_timeout):
@@ -616,15 +545,6 @@ def generation_problems(courses, wait_timeout):
     return failures, warnings, notes
 
 
-def read_progress(path):
-    try:
-        with open(path) as handle:
-            record = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def _write_progress_record(path, record):
     record = dict(record)
     record['seq'] = int(time.time() * 1000)
@@ -644,39 +564,6 @@ def write_progress(path, record):
         _write_progress_record(path, record)
     except (IOError, OSError):
         pass  # progress is for the operator's eyes; it must not stop the run
-
-
-def _pid_alive(pid):
-    try:
-        os.kill(int(pid), 0)
-    except (TypeError, ValueError):
-        return True
-    except OSError as exc:
-        return exc.errno == 1  # EPERM: alive, another user's
-    return True
-
-
-def watch_progress(path, since, timeout, poll=0.5):
-    """Wait for a record newer than ``since``; return (record, fresh).
-
-    A record whose run (``owner_pid``) is gone without a finished record
-    (killed by the async timeout, for example) is returned as finished and
-    failed, so that a watching loop stops.
-    """
-    deadline = time.time() + max(0, timeout)
-    while True:
-        record = read_progress(path)
-        if record is not None and (record.get('seq', 0) > since or record.get('finished')):
-            return record, True
-        if record is not None and record.get('owner_pid') and \
-                not _pid_alive(record['owner_pid']):
-            record = dict(record, finished=True, failed=True,
-                          msg='the generation run (pid %s) ended without finishing; see its '
-                              'task result' % record['owner_pid'])
-            return record, True
-        if time.time() >= deadline:
-            return record, False
-        time.sleep(poll)
 
 
 # ------------------------------------------------------------------ host side
@@ -741,33 +628,6 @@ def prepare_progress_file(module, path):
     return path
 
 
-def run_watch(module):
-    params = module.params
-    path = params.get('progress_file')
-    if not path:
-        module.fail_json(msg='watch needs progress_file')
-    record, fresh = watch_progress(path, params['since'], params['watch_timeout'])
-    if record is None:
-        # No progress file after a whole window: the run could not write one
-        # (see its warnings); say so, so that a watching loop stops.
-        record = {'seq': params['since'], 'finished': False, 'missing': True}
-    record = dict(record)
-    record.setdefault('finished', False)
-    if record.get('missing'):
-        record['line'] = 'no progress file %s; waiting for the run to finish without progress' % path
-    elif record.get('phase') or record.get('finished'):
-        record['line'] = format_progress(record)
-        age = time.time() - record.get('seq', 0) / 1000.0
-        if not fresh and not record.get('finished') and record.get('seq') and age >= 1:
-            # Nothing moved since that record (the run writes one only when something does).
-            record['line'] += ' (no change for %d s)' % age
-    else:
-        record['line'] = 'waiting for the generation to start'
-    record.setdefault('seq', params['since'])
-    module.exit_json(changed=False, progress=record, fresh=fresh, platform_starts=0,
-                     msg=record['line'])
-
-
 def main():
     argument_spec = dict(
         course_ids=dict(type='list', elements='str', aliases=['courses']),
@@ -783,17 +643,10 @@ def main():
         progress_file=dict(type='path'),
         queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
         requeue_waiting=dict(type='bool', default=False),
-        watch=dict(type='bool', default=False),
-        since=dict(type='int', default=0),
-        watch_timeout=dict(type='int', default=30),
     )
     argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    if params['watch']:
-        run_watch(module)
-        return
-
     try:
         course_ids = parse_course_ids(('course_id', params['course_id']), ('course_ids', params['course_ids']))
     except CourseIdError as exc:

@@ -300,38 +300,6 @@ def test_literal_command_way_streams_progress(tmp_path, monkeypatch, fake, ansib
     assert result['courses'][TOY]['generated'] == 2
 
 
-def test_watch_returns_new_records(tmp_path, ansible_module):
-    path = tmp_path / 'p.json'
-    path.write_text(json.dumps({'seq': 5, 'phase': 'generate', 'done': 500, 'total': 3000,
-                                'course_id': TOY, 'course_index': 1, 'course_count': 2,
-                                'remaining': '00:02', 'owner_pid': os.getpid()}))
-    result = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(path),
-                                                       'since': 0, 'watch_timeout': 1})
-    assert result['progress']['seq'] == 5 and result['fresh'] is True
-    assert result['progress']['line'] == ('course 1/2 edX/toy/2012_Fall: generating: 500/3000 '
-                                          'learners walked (~00:02m remaining)')
-    old = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(path),
-                                                    'since': 5, 'watch_timeout': 1})
-    assert old['fresh'] is False and not old['progress']['finished']
-    missing = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(tmp_path / 'x'),
-                                                        'watch_timeout': 0})
-    assert missing['progress']['missing'] is True
-
-
-def test_watch_notices_a_dead_run(tmp_path):
-    path = tmp_path / 'p.json'
-    path.write_text(json.dumps({'seq': 5, 'phase': 'queue', 'owner_pid': 2 ** 22 + 12345}))
-    record, fresh = gen.watch_progress(str(path), 5, 0)
-    assert record['finished'] and record['failed'] and fresh
-
-
-def test_format_progress_phases():
-    assert 'queueing' in gen.format_progress({'phase': 'queue', 'done': 1, 'total': 2})
-    assert 'workers: 1/2' in gen.format_progress({'phase': 'wait', 'done': 1, 'total': 2})
-    assert gen.format_progress({'finished': True, 'msg': 'all done'}) == 'all done'
-    assert gen.format_progress(None).startswith('waiting')
-
-
 def test_status_changes():
     assert gen.status_changes({'a': 1, 'b': 2}, {'a': 1, 'b': 3, 'c': 1}) == {'b': 1, 'c': 1}
     assert gen.status_changes({}, {}) == {}
@@ -409,7 +377,9 @@ class MapleSandbox:
         self.config = self.root / 'lms.yml'
         self.config.write_text(yaml.safe_dump({
             'SECRET_KEY': 'unit', 'FEATURES': {'CERTIFICATES_HTML_VIEW': True},
+            # Every key: the settings' DB_MIGRATION_* rewrite reads each.
             'DATABASES': {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': self.db,
+                                      'USER': '', 'PASSWORD': '', 'HOST': '', 'PORT': '',
                                       'OPTIONS': {'timeout': 30}}}}))
         self.environment = {'LMS_CFG': str(self.config), 'STUDIO_CFG': str(self.config),
                             'SANDBOX_RELEASE_LINE': 'maple',
@@ -563,18 +533,6 @@ def test_a_rerun_does_not_queue_waiting_learners_again(maple, ansible_module, fr
     assert maple.statuses(RULES) == {'downloadable': 2, 'notpassing': 1, 'unavailable': 1, 'unverified': 2}
 
 
-def test_watch_says_how_long_nothing_moved(tmp_path, ansible_module):
-    path = tmp_path / 'p.json'
-    path.write_text(json.dumps({'seq': int((time.time() - 40) * 1000), 'phase': 'wait', 'done': 3,
-                                'total': 9, 'course_id': TOY, 'owner_pid': os.getpid()}))
-    seq = json.loads(path.read_text())['seq']
-    result = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(path),
-                                                       'since': seq, 'watch_timeout': 0})
-    assert result['fresh'] is False
-    assert result['progress']['line'].startswith('edX/toy/2012_Fall: waiting for the workers: 3/9')
-    assert 'no change for 4' in result['progress']['line'], result['progress']['line']
-
-
 def test_course_ids_as_the_operator_gives_them(tmp_path, fake, ansible_module):
     pdir = make_platform_dir(tmp_path, ['cert_generation'])
     result = ansible_module('openedx_generate_certs', args(pdir, course_ids='%s , %s ' % (DEMO, TOY)),
@@ -684,3 +642,24 @@ def test_a_folder_the_platform_user_cannot_write_is_left_alone_and_warned_about(
     assert gen.prepare_progress_file(module, str(path)) == str(path)
     assert folder.stat().st_uid == os.geteuid(), 'an existing folder was given away'
     assert len(module.warnings) == 1 and 'edxapp cannot write' in module.warnings[0], module.warnings
+
+
+def test_the_queued_tasks_file_is_flushed_before_the_rename(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_rename = os.fsync, os.rename
+    monkeypatch.setattr(os, 'fsync', lambda fd: (events.append('fsync'), real_fsync(fd)))
+    monkeypatch.setattr(os, 'rename', lambda a, b: (events.append('rename'), real_rename(a, b)))
+    path = tmp_path / 'toolkit' / 'generation-queue.json'
+    gen.write_queued_tasks(str(path), {DEMO: {'10': {'at': '2026-12-01T00:00:00+00:00'}}})
+    assert events == ['fsync', 'rename'], events
+    assert gen.read_queued_tasks(str(path)) == ({DEMO: {'10': {'at': '2026-12-01T00:00:00+00:00'}}}, None)
+    assert [p.name for p in path.parent.iterdir()] == ['generation-queue.json']
+
+
+def test_the_watch_options_are_gone(tmp_path, ansible_module):
+    """Waiting for progress is openedx_generate_progress's job now."""
+    result = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(tmp_path / 'p.json'),
+                                                       'since': 0, 'watch_timeout': 0})
+    assert result['failed'] and 'Unsupported parameters' in result['msg'], result
+    for option in ('watch', 'since', 'watch_timeout'):
+        assert option in result['msg']
