@@ -39,6 +39,7 @@ description:
     (C(manage.py SERVICE --settings=S shell -c)).
 extends_documentation_fragment:
   - openedx_platform
+  - openedx_migration
   - action_common_attributes
 options:
   configuration:
@@ -219,10 +220,15 @@ import json
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_html_config import validate_configuration, format_problems
 from ansible.module_utils.openedx_platform import (
+    MIGRATION_ARGUMENT_SPEC,
+    MIGRATION_REQUIRED_BY,
     PLATFORM_ARGUMENT_SPEC,
     mask,
+    migration_credentials,
+    migration_failure_hint,
     op_failure,
     run_platform_ops,
+    secret_values,
 )
 
 
@@ -254,7 +260,9 @@ def main():
         service=dict(type='str', choices=['lms', 'cms'], default='lms'),
     )
     argument_spec.update(PLATFORM_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    argument_spec.update(MIGRATION_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_by=MIGRATION_REQUIRED_BY)
     params = module.params
     result = dict(changed=False, platform_starts=0)
 
@@ -266,7 +274,7 @@ def main():
     apply = not module.check_mode
     ops = []
     if params['migrate_first']:
-        ops.append({'op': 'migrate', 'apply': apply})
+        ops.append({'op': 'migrate', 'apply': apply, 'credentials': migration_credentials(params)})
     ops.append({'op': 'html_view_config', 'apply': apply, 'username': params['username'] or None,
                 'wanted': {'enabled': params['enabled'],
                            'configuration': params['configuration']}})
@@ -302,6 +310,9 @@ def main():
                                         failed_migration=failure.get('failed_migration'))
             result['changed'] = bool(failure.get('applied'))
         result.update(op_failure(module, failure))
+        if failure.get('op') == 'migrate':
+            result['msg'] += mask(migration_failure_hint(failure.get('error') or failure.get('msg'), params),
+                                  secret_values(params))
         module.fail_json(**result)
 
     outcome = by_op.get('html_view_config')

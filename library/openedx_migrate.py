@@ -33,6 +33,7 @@ description:
     an older database, run once with O(fingerprint=false) to force the check.
 extends_documentation_fragment:
   - openedx_platform
+  - openedx_migration
   - action_common_attributes
 options:
   services:
@@ -167,8 +168,12 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_platform import (
+    MIGRATION_ARGUMENT_SPEC,
+    MIGRATION_REQUIRED_BY,
     PLATFORM_ARGUMENT_SPEC,
     first_failure,
+    migration_credentials,
+    migration_failure_hint,
     mask,
     platform_settings,
     run_platform_ops,
@@ -265,7 +270,9 @@ def main():
         state_dir=dict(type='path', default='/edx/var/edxapp/openedx-toolkit'),
     )
     argument_spec.update(PLATFORM_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    argument_spec.update(MIGRATION_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_by=MIGRATION_REQUIRED_BY)
     params = module.params
     services = []
     for service in params['services']:
@@ -295,7 +302,8 @@ def main():
 
     apply = not module.check_mode
     for service in services:
-        results = run_platform_ops(module, service, [{'op': 'migrate', 'apply': apply}])
+        results = run_platform_ops(module, service, [{'op': 'migrate', 'apply': apply,
+                                                      'credentials': migration_credentials(params)}])
         result['platform_starts'] += 1
         outcome = results[0] if results else {}
         # A failed migrate still says what it had done: the plan before the
@@ -321,6 +329,7 @@ def main():
                                              len(result['pending'][service]))
             else:
                 msg = 'migrations of %s failed: %s' % (service, failure.get('msg'))
+            msg += migration_failure_hint(failure.get('error') or failure.get('msg'), params)
             if result.get('remaining', {}).get(service):
                 msg += '; still pending: %s' % names_text(result['remaining'][service])
             if result['changed']:

@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 import json
 import os
 import pwd
+import re
 import subprocess
 import threading
 
@@ -53,6 +54,32 @@ PLATFORM_ARGUMENT_SPEC = dict(
     environment=dict(type='dict', default={}),
     config_root=dict(type='path'),
 )
+
+# The modules that migrate (openedx_migrate, openedx_html_view_config) also
+# take the database user that may change the schema. Native installs run
+# migrations as a separate user ("migrate", COMMON_MYSQL_MIGRATE_USER in the
+# old Ansible repository), given to the platform as DB_MIGRATION_USER and
+# DB_MIGRATION_PASS: the settings' normal user may only read and write rows.
+MIGRATION_ARGUMENT_SPEC = dict(
+    migration_db_user=dict(type='str'),
+    migration_db_password=dict(type='str', no_log=True),
+)
+MIGRATION_REQUIRED_BY = dict(migration_db_password='migration_db_user')
+
+
+def migration_credentials(params):
+    """``{'user': ..., 'password': ...}`` for the runner's migrate op, or
+    None to migrate as the settings' own database user (no
+    ``migration_db_user``).
+
+    They reach the platform process in the ops on its standard input, never
+    in its argv or environment (both of which other users of the host can
+    read in /proc), and the op applies them as the platform's own settings
+    apply DB_MIGRATION_* (see op_migrate)."""
+    user = params.get('migration_db_user')
+    if not user:
+        return None
+    return {'user': user, 'password': params.get('migration_db_password') or ''}
 
 
 def _host_facts(params):
@@ -147,10 +174,37 @@ def mask(value, secrets=()):
     return value
 
 
+# MySQL's errors for a user without the privilege (1142: "CREATE command
+# denied to user ...", 1044: no access to the database) or with a wrong
+# password (1045: "Access denied for user ...").
+_PRIVILEGE_ERROR = re.compile(r'\((?:1142|1044|1045),|command denied to user|Access denied for user')
+
+
+def migration_failure_hint(error, params):
+    """What to add to a migration failure's message when the database
+    refused the user: which options (and role variables) give the migration
+    user. Empty for any other failure."""
+    if not error or not _PRIVILEGE_ERROR.search(error):
+        return ''
+    if params.get('migration_db_user'):
+        return ('; the database refused the migration user %s: check its password '
+                '(migration_db_password) and its privileges on the platform\'s database'
+                % params['migration_db_user'])
+    return ('; the database user of the platform\'s settings may not change the schema: give '
+            'the migration user, as a native install runs migrations with DB_MIGRATION_USER and '
+            'DB_MIGRATION_PASS (options migration_db_user and migration_db_password; in the roles, '
+            'openedx_host_migration_db_user and openedx_host_migration_db_password)')
+
+
 def secret_values(params):
     """The secret strings among the module's options (the environment values
-    under secret-looking names), to scrub from error output."""
-    return _secrets.secret_strings('environment', params.get('environment') or {})
+    under secret-looking names, the migration password), to scrub from error
+    output."""
+    found = _secrets.secret_strings('environment', params.get('environment') or {})
+    password = params.get('migration_db_password')
+    if password:
+        found.add(password)
+    return found
 
 
 def _printable_argv(argv):

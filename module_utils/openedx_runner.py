@@ -218,8 +218,30 @@ def _migration_lines(output):
     return done, started
 
 
+def _use_migration_credentials(credentials):
+    """Connect as the migration user from now on: what the platform's own
+    production settings do at start-up with DB_MIGRATION_USER and
+    DB_MIGRATION_PASS, for every database but read_replica (real
+    lms/envs/production.py, and aws.py up to Hawthorn). Applied here, after
+    start-up, because the credentials come on standard input: in the
+    environment or argv of the platform process, other users of the host
+    could read them in /proc."""
+    from django.db import connections
+    for alias in connections:
+        if alias == 'read_replica':
+            continue
+        connection = connections[alias]
+        connection.close()
+        if credentials.get('user'):
+            connection.settings_dict['USER'] = credentials['user']
+        if credentials.get('password') is not None:
+            connection.settings_dict['PASSWORD'] = credentials['password']
+
+
 @register_op('migrate')
-def op_migrate(apply=False, database='default'):
+def op_migrate(apply=False, database='default', credentials=None):
+    if credentials and apply:
+        _use_migration_credentials(credentials)
     pending = _migration_plan(database)
     result = {'pending': pending, 'applied': [], 'remaining': pending,
               'output': ''}

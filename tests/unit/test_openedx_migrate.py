@@ -81,7 +81,7 @@ def test_applies_pending_and_reports(host, monkeypatch, ansible_module):
     assert result["platform_starts"] == 2
     assert result["skipped_by_fingerprint"] is False
     assert [c[0] for c in fake.calls] == ["lms", "cms"]
-    assert all(c[1] == [{"op": "migrate", "apply": True}] for c in fake.calls)
+    assert all(c[1] == [{"op": "migrate", "apply": True, "credentials": None}] for c in fake.calls)
 
 
 def test_check_mode_applies_nothing(host, monkeypatch, ansible_module):
@@ -92,7 +92,7 @@ def test_check_mode_applies_nothing(host, monkeypatch, ansible_module):
     assert result["pending"] == {"lms": ["a.0002"], "cms": ["a.0002"]}
     assert result["applied"] == {"lms": [], "cms": []}
     assert fake.pending["lms"] == ["a.0002"]
-    assert all(c[1] == [{"op": "migrate", "apply": False}] for c in fake.calls)
+    assert all(c[1] == [{"op": "migrate", "apply": False, "credentials": None}] for c in fake.calls)
     assert not host["state"].exists(), "check mode stores no fingerprint"
 
 
@@ -204,6 +204,65 @@ def test_failure_before_anything_was_applied_is_not_a_change(host, monkeypatch, 
     assert result["pending"] == {"lms": ["a.1"]} and result["applied"] == {"lms": []}
     assert result["failed_migration"] is None
     assert "Conflicting migrations detected" in result["msg"]
+
+
+DENIED = ("(1142, \"CREATE command denied to user 'edxapp001'@'localhost' for table "
+          "`edxapp`.`certificates_certificategenerationcoursesetting`\")")
+
+
+def denied_platform(password_in_error=None):
+    def platform(module, service, ops, extra_sources=()):
+        error = "OperationalError: " + DENIED + (" " + password_in_error if password_in_error else "")
+        return [{"failed": True, "op": "migrate",
+                 "msg": "migration certificates.0003 failed: " + error,
+                 "pending": ["certificates.0003"], "applied": [], "remaining": ["certificates.0003"],
+                 "failed_migration": "certificates.0003", "error": error, "output": "",
+                 "traceback": "Traceback\n  ...\nOperationalError: " + DENIED}]
+    return platform
+
+
+def test_the_migration_credentials_go_in_the_ops_on_stdin(host, monkeypatch, ansible_module):
+    fake = FakePlatform({"lms": ["a.1"], "cms": []})
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", fake)
+    result = ansible_module("openedx_migrate", args(host, migration_db_user="migrate",
+                                                    migration_db_password="s3cret-Migrate"))
+    assert result["changed"] is True
+    assert [c[1][0]["credentials"] for c in fake.calls] == [{"user": "migrate", "password": "s3cret-Migrate"}] * 2
+    assert "s3cret-Migrate" not in json.dumps(result)
+
+
+def test_a_password_without_a_user_is_refused(host, monkeypatch, ansible_module):
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", FakePlatform({"lms": []}))
+    result = ansible_module("openedx_migrate", args(host, migration_db_password="s3cret-Migrate"))
+    assert result["failed"] is True and "migration_db_user" in result["msg"]
+    assert "s3cret-Migrate" not in json.dumps(result)
+
+
+def test_a_refused_schema_change_names_the_migration_user_variables(host, monkeypatch, ansible_module):
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", denied_platform())
+    result = ansible_module("openedx_migrate", args(host))
+    assert result["failed"] is True and result["failed_migration"] == "certificates.0003"
+    assert "CREATE command denied" in result["msg"]
+    assert "openedx_host_migration_db_user" in result["msg"] and "migration_db_user" in result["msg"]
+
+
+def test_a_refused_migration_user_is_named_and_its_password_masked(host, monkeypatch, ansible_module):
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", denied_platform(password_in_error="s3cret-Migrate"))
+    result = ansible_module("openedx_migrate", args(host, migration_db_user="migrate",
+                                                    migration_db_password="s3cret-Migrate"))
+    assert result["failed"] is True
+    assert "refused the migration user migrate" in result["msg"]
+    assert "s3cret-Migrate" not in json.dumps(result)
+
+
+def test_other_failures_get_no_privilege_hint(host, monkeypatch, ansible_module):
+    def platform(module, service, ops, extra_sources=()):
+        return [{"failed": True, "op": "migrate", "msg": "migration a.1 failed: RuntimeError: boom",
+                 "pending": ["a.1"], "applied": [], "remaining": ["a.1"], "failed_migration": "a.1",
+                 "error": "RuntimeError: boom", "output": ""}]
+    monkeypatch.setattr(openedx_migrate, "run_platform_ops", platform)
+    result = ansible_module("openedx_migrate", args(host))
+    assert result["failed"] is True and "migration_db_user" not in result["msg"]
 
 
 def test_unwritable_state_dir_is_a_warning(host, monkeypatch, ansible_module, tmp_path, warned):
