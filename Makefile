@@ -52,10 +52,11 @@ hosts: images
 	$(SANDBOX) up openedx-legacy hawthorn
 	$(SANDBOX) up openedx-modern maple
 
-# Three hosts of one instance sharing a database: inventory/fleet.
+# Three hosts of one instance sharing one MariaDB server (the container
+# openedx-fleet-db-db): inventory/fleet.
 fleet: images
-	$(SANDBOX) down openedx-app1 openedx-app2 openedx-worker1
-	podman volume rm --force openedx-fleet-db >/dev/null 2>&1 || true
+	$(SANDBOX) down openedx-app1 openedx-app2 openedx-worker1 openedx-fleet-db-db
+	podman volume rm --force openedx-fleet-db openedx-fleet-db-socket >/dev/null 2>&1 || true
 	$(SANDBOX) up openedx-app1 hawthorn openedx-fleet-db
 	$(SANDBOX) up openedx-app2 hawthorn openedx-fleet-db
 	$(SANDBOX) up openedx-worker1 hawthorn openedx-fleet-db

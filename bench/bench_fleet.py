@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
-from conftest import podman, run_playbook, start_host  # noqa: E402  (the integration tests' sandbox helpers)
+from conftest import podman, remove_instance_db, run_playbook, start_host  # noqa: E402  (the integration tests' sandbox helpers)
 
 RESULTS = ROOT / "bench" / "results"
 RELEASE = "hawthorn"
@@ -65,7 +65,6 @@ def main():
         for state in ("fresh", "configured"):
             rows.append(dict(hosts=1, host_state=state, **measure([single])))
 
-        podman("volume", "create", "--label", "openedx-sandbox=" + RELEASE, volume)
         fleet = []
         for role in ("app1", "app2", "worker1"):
             h = start_host(RELEASE, name="bench-{}-{}".format(role, suffix), shared_db=volume)
@@ -81,7 +80,7 @@ def main():
     finally:
         for name in names:
             podman("rm", "--force", "--time", "0", name, check=False)
-        podman("volume", "rm", "--force", volume, check=False)
+        remove_instance_db(volume)
 
     header = "hosts  host        wall s  platform starts (whole fleet)  changed"
     lines = [header, "-" * len(header)]

@@ -49,7 +49,6 @@ sys.path.insert(0, str(ROOT / "tests" / "integration"))
 from conftest import podman, podman_env, run_playbook, start_host  # noqa: E402
 
 COURSE = "course-v1:OpenedX+Bench+2026"
-DB = "/edx/var/edxapp/db/edxapp.sqlite3"
 STARTS_LOG = "/edx/var/log/sandbox/manage-starts.log"
 PLATFORM = "/edx/app/edxapp/edx-platform"
 PYTHON = "/edx/app/edxapp/venvs/edxapp/bin/python"
@@ -57,16 +56,10 @@ RESULTS = ROOT / "bench" / "results"
 EXPECT = json.loads((ROOT / "tests/sandbox/demo_expectations.json").read_text())
 
 
-def sqlite_json(host, sql):
-    code = ("import sqlite3, json; c = sqlite3.connect(%r); "
-            "print(json.dumps(c.execute(%r).fetchall()))" % (DB, sql))
-    return json.loads(host.sh("python3 -c " + shlex.quote(code)).stdout)
-
-
 def cert_counts(host):
-    rows = sqlite_json(host, "select status, count(*) from certificates_generatedcertificate "
-                             "where course_id = '%s' group by status" % COURSE)
-    return dict(sorted((status, n) for status, n in rows))
+    rows = host.sql("select status, count(*) from certificates_generatedcertificate "
+                    "where course_id = '%s' group by status" % COURSE)
+    return dict(sorted((status, int(n)) for status, n in rows))
 
 
 def starts(host):
@@ -91,7 +84,7 @@ def remove(host):
 def failed_tasks(host):
     """Generation tasks the sandbox worker ran and that failed (maple), with the last error line."""
     try:
-        rows = sqlite_json(host, "select result from sandbox_sandboxtask where status = 'failed'")
+        rows = host.sql("select result from sandbox_sandboxtask where status = 'failed'")
     except AssertionError:
         return {"count": 0}
     last = [r[0].strip().splitlines()[-1] for r in rows if r[0]]
@@ -141,17 +134,17 @@ echo "BENCH rc=$rc t0=$t0 t1=$t1"
 # other than "unavailable".
 BARE_MAPLE = r"""
 cd {platform}
-ids=$(python3 -c "import sqlite3; c = sqlite3.connect('{db}'); print(' '.join(str(r[0]) for r in c.execute(
-    \"select e.user_id from student_courseenrollment e where e.course_id = '{course}' and e.is_active = 1 \"
-    \"and e.user_id not in (select user_id from certificates_generatedcertificate where \"
-    \"course_id = '{course}' and status != 'unavailable') order by e.user_id\")))")
+ids=$(mariadb --batch --skip-column-names edxapp -e "select e.user_id from student_courseenrollment e
+    where e.course_id = '{course}' and e.is_active = 1 and e.user_id not in (select user_id from
+    certificates_generatedcertificate where course_id = '{course}' and status != 'unavailable')
+    order by e.user_id" | tr '\n' ' ')
 t0=$(date +%s.%N)
 sudo -u edxapp env LMS_CFG=/edx/etc/lms.yml STUDIO_CFG=/edx/etc/studio.yml {python} manage.py lms \
     --settings=production cert_generation -u $ids -c '{course}' >/tmp/bench.out 2>/tmp/bench.err
 rc=$?
 # Wait until the worker has run every queued task.
-while [ "$(python3 -c "import sqlite3; c = sqlite3.connect('{db}'); print(c.execute(
-    \"select count(*) from sandbox_sandboxtask where status in ('pending', 'running')\").fetchone()[0])")" != 0 ]; do
+while [ "$(mariadb --batch --skip-column-names edxapp -e "select count(*) from sandbox_sandboxtask
+    where status in ('pending', 'running')")" != 0 ]; do
     sleep 0.2
 done
 t1=$(date +%s.%N)
@@ -170,7 +163,7 @@ def measure_bare(release, worker_wait=None):
             command = ("manage.py lms --settings=production cert_generation -u <the %d learners of the bulk "
                        "generation: active, no certificate but unavailable> -c %s + wait for the worker"
                        % (EXPECT["courses"][COURSE]["enrollments"]["active"], COURSE))
-        script = script.format(platform=PLATFORM, python=PYTHON, course=COURSE, db=DB)
+        script = script.format(platform=PLATFORM, python=PYTHON, course=COURSE)
         begin = time.monotonic()
         out = host.sh(script).stdout
         wall = time.monotonic() - begin

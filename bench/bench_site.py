@@ -50,7 +50,6 @@ RESULTS = ROOT / "bench" / "results"
 BASELINE = ROOT / "bench" / "baseline" / "site_baseline.yml"
 GENERATION = {"hawthorn": "legacy", "lilac": "modern", "maple": "modern"}
 STARTS_LOG = "/edx/var/log/sandbox/manage-starts.log"
-DB = "/edx/var/edxapp/db/edxapp.sqlite3"
 
 _containers = []
 
@@ -70,10 +69,7 @@ def remove_host(name):
 
 
 def html_view_rows(host):
-    out = host.sh("python3 -c \"import sqlite3; print(sqlite3.connect('{}').execute("
-                  "'select count(*) from certificates_certificatehtmlviewconfiguration')"
-                  ".fetchone()[0])\"".format(DB)).stdout
-    return int(out.strip())
+    return int(host.sql("select count(*) from certificates_certificatehtmlviewconfiguration")[0][0])
 
 
 def service_pids(host):

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the sandbox hosts and the tests need on
 # the controller: podman (with runc, see tests/sandbox/image/containers.conf),
-# mmdebstrap to build the hosts' root filesystem, and Chromium for the
-# browser test. Does nothing when they are all there already.
+# mmdebstrap to build the hosts' root filesystem, Chromium for the browser
+# test, and the MariaDB client headers with pkg-config to build the
+# mysqlclient wheel the hosts' platform connects to MariaDB with (the wheel is
+# built here and installed in the hosts: same Debian release, same library).
+# Does nothing when they are all there already.
 set -euo pipefail
-packages=(podman runc mmdebstrap uidmap python3-venv chromium)
+packages=(podman runc mmdebstrap uidmap python3-venv chromium libmariadb-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,6 +6,7 @@ its own. Playbooks run through the real ``ansible-playbook`` with the podman
 connection, exactly as an operator would run them.
 """
 
+import importlib.util
 import json
 import os
 import shlex
@@ -18,6 +19,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = "localhost/openedx-sandbox:{}"
+
+
+def _sandbox_secret(name):
+    spec = importlib.util.spec_from_file_location(
+        "sandbox_write_config", str(ROOT / "tests" / "sandbox" / "image" / "files" / "write_config.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.secret(name)
+
+
+# The sandbox's migration user (provision.sh creates it; the platform's own
+# user edxapp001 may only read and write rows), in every test inventory as
+# an operator's inventory has it. A test that needs it absent overrides the
+# variables with extra vars.
+MIGRATION_PASSWORD = _sandbox_secret("mysql-migrate")
+MIGRATION_VARS = {"openedx_host_migration_db_user": "migrate",
+                  "openedx_host_migration_db_password": MIGRATION_PASSWORD}
 
 
 def podman_env():
@@ -76,6 +94,14 @@ class SandboxHost:
             "/edx/app/edxapp/venvs/edxapp/bin/python manage.py {} --settings={} {}".format(
                 env, service, settings, command), check=check)
 
+    def sql(self, query):
+        """Rows of a query on the host's database (as MariaDB's root over
+        the unix socket, not through the platform), each a list of strings
+        (NULL as None)."""
+        out = self.sh("mariadb --batch --skip-column-names edxapp -e " + shlex.quote(query)).stdout
+        return [[None if field == "NULL" else field for field in line.split("\t")]
+                for line in out.splitlines()]
+
     def platform_json(self, code):
         """Evaluate Python code in the LMS (Django shell); it must print JSON last."""
         out = self.manage("lms", "shell -c " + shlex.quote(code)).stdout
@@ -120,9 +146,6 @@ class SandboxHost:
 
 
 
-DB = "/edx/var/edxapp/db/edxapp.sqlite3"
-
-
 def host_snapshot(host):
     """Everything site.yml may change on a host, in one comparable dict:
     the config files and tmpfiles rules, the migrations and configuration
@@ -130,15 +153,13 @@ def host_snapshot(host):
     files = "/edx/app/edxapp/lms.env.json /edx/app/edxapp/cms.env.json" if host.legacy \
         else "/edx/etc/lms.yml /edx/etc/studio.yml"
     sums = host.sh("sha256sum {} /etc/tmpfiles.d/* 2>/dev/null || true".format(files)).stdout
-    db = host.sh(
-        "python3 -c \"import sqlite3, json; c = sqlite3.connect('{}'); print(json.dumps(["
-        "c.execute('select count(*) from django_migrations').fetchone()[0],"
-        "c.execute('select count(*) from certificates_certificatehtmlviewconfiguration').fetchone()[0]"
-        "]))\"".format(DB)).stdout
+    db = [int(n) for n in host.sql(
+        "select (select count(*) from django_migrations),"
+        " (select count(*) from certificates_certificatehtmlviewconfiguration)")[0]]
     tmp = host.sh("stat -c '%U %G %a %F' /tmp/certificates 2>/dev/null || echo absent").stdout.strip()
     return {
         "files": sorted(sums.splitlines()),
-        "db": json.loads(db),
+        "db": db,
         "tmp": tmp,
         "pids": {s: host.service_pid(s) for s in ("lms", "cms")},
     }
@@ -155,10 +176,27 @@ def wait_running(name, timeout=60):
     raise AssertionError("{}: systemd did not come up ({})".format(name, state))
 
 
+def start_instance_db(volume, release):
+    """The database server that the hosts given ``shared_db=volume`` share
+    (``sandbox.sh db``: its own container, its socket on a volume)."""
+    subprocess.run([str(ROOT / "tests" / "sandbox" / "sandbox.sh"), "db", volume, release],
+                   env=podman_env(), check=True, capture_output=True, text=True)
+
+
+def remove_instance_db(volume):
+    podman("rm", "--force", "--time", "0", volume + "-db", check=False)
+    podman("volume", "rm", "--force", volume, volume + "-socket", check=False)
+
+
 def start_host(release, name=None, shared_db=None):
-    """A fresh sandbox host; hosts given the same shared_db volume share one database."""
+    """A fresh sandbox host with its own MariaDB; hosts given the same
+    shared_db volume share one server instead, like the app servers of one
+    instance (see start_instance_db)."""
     name = name or "it-{}-{}".format(release, uuid.uuid4().hex[:6])
-    mount = ["--volume", "{}:/edx/var/edxapp/db".format(shared_db)] if shared_db else []
+    mount = []
+    if shared_db:
+        start_instance_db(shared_db, release)
+        mount = ["--volume", "{}-socket:/run/mysqld".format(shared_db)]
     podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always", *mount,
            "--label", "openedx-sandbox=" + release, IMAGE.format(release), "/sbin/init")
     try:
@@ -266,7 +304,7 @@ def installed_collection():
 
 
 def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags=None,
-                 host_vars=None, groups=None, from_collection=False):
+                 host_vars=None, groups=None, from_collection=False, verbosity=0):
     """Run a playbook against the given SandboxHost list with the podman connection.
 
     host_vars maps a host name to its inventory variables; groups maps a
@@ -281,7 +319,8 @@ def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags
         children["openedx"]["children"] = {g: {"hosts": {n: {} for n in names}}
                                            for g, names in groups.items()}
     inventory = {"all": {"vars": {"ansible_connection": "containers.podman.podman",
-                                  "ansible_python_interpreter": "/usr/bin/python3"},
+                                  "ansible_python_interpreter": "/usr/bin/python3",
+                                  **MIGRATION_VARS},
                          "children": children}}
     inv_path = ROOT / ".sandbox" / "it-inventory-{}.json".format(uuid.uuid4().hex[:8])
     inv_path.write_text(json.dumps(inventory))
@@ -303,6 +342,8 @@ def run_playbook(playbook, hosts, extra_vars=None, check=False, diff=False, tags
         cmd.append("--diff")
     if tags:
         cmd += ["--tags", tags]
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
     env["ANSIBLE_STDOUT_CALLBACK"] = "json"
     env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"
     try:

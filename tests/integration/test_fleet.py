@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from conftest import podman, start_host, wait_running
+from conftest import podman, remove_instance_db, start_host, wait_running
 
 FLAG_LMS = "/edx/app/edxapp/lms.env.json"
 FLAG_CMS = "/edx/app/edxapp/cms.env.json"
@@ -37,7 +37,6 @@ with open('/tmp/probe.log', 'a', buffering=1) as log:
 @pytest.fixture
 def fleet():
     volume = "it-fleet-db-{}".format(uuid.uuid4().hex[:6])
-    podman("volume", "create", "--label", "openedx-sandbox=hawthorn", volume)
     suffix = uuid.uuid4().hex[:4]
     hosts = {}
     try:
@@ -47,7 +46,7 @@ def fleet():
     finally:
         for h in hosts.values():
             podman("rm", "--force", "--time", "0", h.name, check=False)
-        podman("volume", "rm", "--force", volume, check=False)
+        remove_instance_db(volume)
 
 
 def fleet_playbook(fleet, playbook, **kwargs):

@@ -41,7 +41,6 @@ RULES = "course-v1:OpenedX+Rules+2026"
 COURSES = [DEMO, TOY]
 MAPLE_COURSES = [DEMO, TOY, RULES]
 UNKNOWN = "course-v1:edX+Nope+2099"
-DB = "/edx/var/edxapp/db/edxapp.sqlite3"
 ENROLLMENT_KEYS = ("enrolled_current", "enrolled_total", "verified_enrolled",
                    "honor_enrolled", "audit_enrolled")
 STATUSES = ("deleted", "deleting", "downloadable", "error", "generating", "notpassing", "restricted",
@@ -87,11 +86,9 @@ print(json.dumps(out))
 
 
 def cert_table(host):
-    """Every certificate row of the host, as comparable data (sqlite, not the platform)."""
-    code = ("import sqlite3, json; c = sqlite3.connect('{}'); print(json.dumps(c.execute("
-            "'select id, user_id, course_id, status, mode, verify_uuid, modified_date "
-            "from certificates_generatedcertificate order by id').fetchall()))").format(DB)
-    return json.loads(host.sh("python3 -c " + shlex.quote(code)).stdout)
+    """Every certificate row of the host, as comparable data (the database, not the platform)."""
+    return host.sql("select id, user_id, course_id, status, mode, verify_uuid, modified_date "
+                    "from certificates_generatedcertificate order by id")
 
 
 def clear_starts(host):

@@ -8,6 +8,7 @@ a clear message before anything on the host was touched.
 
 import pytest
 
+from conftest import MIGRATION_PASSWORD
 from conftest import host_snapshot as snapshot
 
 def test_restarts_exactly_what_changed(host, playbook):
@@ -116,3 +117,36 @@ def test_failing_platform_touches_nothing(host, playbook):
     assert run.rc != 0
     assert "settings are broken" in run.output
     assert snapshot(host) == before
+
+
+def test_migrations_run_as_the_migration_user(modern_host, playbook):
+    """The platform's own database user (edxapp001) may only read and write
+    rows, as on a native deployment with its separate "migrate" user: without
+    the migration user the run stops at the first migration that changes the
+    schema, names it and the variables that fix it, and says what it applied
+    before (a data migration); with it, the rest applies, and its password is
+    in no output even at -vvvv."""
+    host = modern_host
+    without = playbook("site.yml", [host], extra_vars={"openedx_host_migration_db_user": "",
+                                                       "openedx_host_migration_db_password": ""})
+    assert without.rc != 0
+    [(task, _host, failed)] = without.failures()
+    assert task == "Apply the LMS migrations and seed the HTML view configuration", task
+    assert "CREATE command denied to user 'edxapp001'" in failed["msg"], failed["msg"]
+    assert "openedx_host_migration_db_user" in failed["msg"] and "openedx_host_migration_db_password" in failed["msg"]
+    migrations = failed["migrations"]
+    assert migrations["failed_migration"].startswith("certificates."), migrations
+    assert migrations["failed_migration"] == migrations["remaining"][0]
+    # What got applied before the failure stays applied, and is reported.
+    applied = [row[0] for row in host.sql("select concat(app, '.', name) from django_migrations "
+                                          "where app = 'certificates'")]
+    assert migrations["applied"] and set(migrations["applied"]) <= set(applied)
+    assert failed["changed"] is True
+    assert migrations["failed_migration"] not in applied
+
+    with_user = playbook("site.yml", [host], verbosity=4)
+    assert with_user.rc == 0, with_user.output[-3000:]
+    assert MIGRATION_PASSWORD not in with_user.output
+    pending = host.sql("select count(*) from django_migrations where app = 'certificates' "
+                       "and name = '0004_merge'")
+    assert pending == [["1"]]

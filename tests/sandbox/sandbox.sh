@@ -4,9 +4,12 @@
 #
 #   sandbox.sh build [RELEASE...]   build the base image and the release images
 #   sandbox.sh up NAME RELEASE [VOLUME]
-#                                   (re)start one host from a fresh image; hosts
-#                                   given the same VOLUME share one database,
-#                                   like the app servers of one instance
+#                                   (re)start one host from a fresh image, with
+#                                   its own MariaDB; hosts given the same VOLUME
+#                                   share one server (container VOLUME-db), like
+#                                   the app servers of one instance
+#   sandbox.sh db VOLUME RELEASE    start (if not running) the database server
+#                                   VOLUME-db that hosts given VOLUME share
 #   sandbox.sh down [NAME...]       remove hosts (all sandbox hosts by default)
 #   sandbox.sh env                  print the environment lines to use podman here
 #
@@ -17,7 +20,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 STATE="${SANDBOX_STATE_DIR:-$ROOT/.sandbox}"
-BASE_IMAGE=localhost/openedx-sandbox-base:latest
+BASE_IMAGE=  # set by build_base
 LABEL=openedx-sandbox
 
 setup_podman_env() {
@@ -40,16 +43,26 @@ sources_hash() {
         | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
 }
 
+# The packages a native Open edX host has that the toolkit touches:
+# systemd as PID 1, supervisor, sudo, python3 (+ PyYAML) for the Ansible
+# modules, and MariaDB, the MySQL server of a native install (one per host,
+# or one per instance for a fleet: see cmd_up). iproute2 and procps are for
+# whoever debugs it.
+BASE_PACKAGES=systemd,systemd-sysv,dbus,python3,python3-venv,python3-yaml,sudo,supervisor,procps,iproute2,mariadb-server
+
 build_base() {
+    # The base image and its root filesystem are named by their package
+    # list, so that a changed list builds a new one instead of reusing a
+    # stale image.
+    local tag tar
+    tag="$(printf '%s' "$BASE_PACKAGES" | sha256sum | cut -c1-12)"
+    BASE_IMAGE="localhost/openedx-sandbox-base:$tag"
     if podman image exists "$BASE_IMAGE"; then return; fi
-    local tar="$STATE/rootfs.tar"
+    tar="$STATE/rootfs-$tag.tar"
     if [ ! -s "$tar" ]; then
-        log "building the Debian root filesystem with mmdebstrap (about a minute)"
-        # The packages a native Open edX host has that the toolkit touches:
-        # systemd as PID 1, supervisor, sudo, and python3 (+ PyYAML) for the
-        # Ansible modules. iproute2 and procps are for whoever debugs it.
-        mmdebstrap --quiet --variant=minbase --format=tar \
-            --include=systemd,systemd-sysv,dbus,python3,python3-venv,python3-yaml,sudo,supervisor,procps,iproute2 \
+        log "building the Debian root filesystem with mmdebstrap (about two minutes)"
+        rm -f "$STATE"/rootfs*.tar
+        mmdebstrap --quiet --variant=minbase --format=tar --include="$BASE_PACKAGES" \
             bookworm "$tar.tmp"
         mv "$tar.tmp" "$tar"
     fi
@@ -71,7 +84,8 @@ build_wheels() {
 
 build_release() {
     local release="$1" hash image current
-    hash="$(sources_hash)"
+    # A new base image (another package list) means new release images.
+    hash="$(sources_hash)-${BASE_IMAGE##*:}"
     image="localhost/openedx-sandbox:$release"
     current="$(podman image inspect --format '{{ index .Labels "sandbox.hash" }}' "$image" 2>/dev/null || true)"
     if [ "$current" = "$hash" ]; then return; fi
@@ -116,20 +130,48 @@ wait_running() {
     return 1
 }
 
+# The database server of an instance whose hosts share it: a container of
+# the release image that runs only MariaDB on the VOLUME (a copy of the
+# image's seeded data directory, made when the volume is new), with its
+# socket folder on the volume VOLUME-socket that the hosts mount at
+# /run/mysqld. (The containers have no network, so the hosts reach the
+# server through its unix socket, as the platform's HOST "localhost" does;
+# the marker file keeps each host's own server off.)
+db_up() {
+    local volume="$1" release="$2" name="$1-db" i
+    if [ "$(podman container inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ]; then
+        return
+    fi
+    podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
+    local v
+    for v in "$volume" "$volume-socket"; do
+        podman volume exists "$v" || podman volume create --label "$LABEL=$release" "$v" >/dev/null
+    done
+    podman run --detach --name "$name" --hostname "$name" --label "$LABEL=$release" \
+        --volume "$volume:/var/lib/mysql" --volume "$volume-socket:/run/mysqld" \
+        "localhost/openedx-sandbox:$release" /bin/sh -c \
+        'chown mysql:mysql /run/mysqld && touch /run/mysqld/instance-server && exec mariadbd --user=mysql' >/dev/null
+    for i in $(seq 1 60); do
+        podman exec "$name" mariadb-admin --silent ping >/dev/null 2>&1 && return 0
+        sleep 0.5
+    done
+    log "$name: MariaDB did not come up:"
+    podman logs --tail 20 "$name" >&2 || true
+    return 1
+}
+
 cmd_up() {
     local name="$1" release="$2" volume="${3:-}" mount=()
     cmd_build "$release"
     podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
     if [ -n "$volume" ]; then
-        # The first container that mounts a new named volume copies the
-        # image's database into it; the others then share that file.
-        podman volume exists "$volume" || podman volume create --label "$LABEL=$release" "$volume" >/dev/null
-        mount=(--volume "$volume:/edx/var/edxapp/db")
+        db_up "$volume" "$release"
+        mount=(--volume "$volume-socket:/run/mysqld")
     fi
     podman run --detach --name "$name" --hostname "$name" --systemd=always "${mount[@]}" \
         --label "$LABEL=$release" "localhost/openedx-sandbox:$release" /sbin/init >/dev/null
     wait_running "$name"
-    log "$name is up ($release)"
+    log "$name is up ($release${volume:+, database server $volume-db})"
 }
 
 cmd_down() {
@@ -147,6 +189,7 @@ setup_podman_env
 case "${1:-}" in
     build) shift; cmd_build "$@" ;;
     up) shift; cmd_up "$@" ;;
+    db) shift; cmd_build "$2"; db_up "$@" ;;
     down) shift; cmd_down "$@" ;;
     env) echo "export CONTAINERS_CONF=$CONTAINERS_CONF CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF" ;;
     *) sed -n '2,10p' "$0" >&2; exit 2 ;;

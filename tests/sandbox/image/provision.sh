@@ -37,7 +37,7 @@ getent passwd edxapp >/dev/null || useradd --system --user-group --home-dir $APP
 # ---------------------------------------------------------------- folders
 install -d -m 0755 /edx /edx/app /edx/bin /edx/etc /edx/var /edx/var/log /edx/var/log/sandbox
 install -d -m 0755 -o edxapp -g www-data $APP $APP/venvs
-install -d -m 2770 -o edxapp -g www-data /edx/var/edxapp /edx/var/edxapp/db
+install -d -m 2770 -o edxapp -g www-data /edx/var/edxapp
 install -d -m 0775 -o www-data -g www-data /edx/var/log/lms /edx/var/log/cms /edx/var/log/edx
 install -d -m 0755 /edx/var/log/supervisor
 
@@ -198,7 +198,7 @@ EOF
 [Unit]
 Description=supervisord - Supervisor process control system for the edX platform
 Documentation=http://supervisord.org
-After=network.target
+After=network.target mariadb.service
 
 [Service]
 ExecStart=/usr/bin/supervisord --nodaemon --configuration /edx/app/supervisor/supervisord.conf
@@ -223,7 +223,7 @@ else
         {
             echo "[Unit]"
             echo "Description=edX platform $svc (gunicorn)"
-            echo "After=network.target"
+            echo "After=network.target mariadb.service"
             echo
             echo "[Service]"
             echo "User=www-data"
@@ -243,7 +243,7 @@ else
     {
         echo "[Unit]"
         echo "Description=edX platform workers (sandbox task worker)"
-        echo "After=network.target"
+        echo "After=network.target mariadb.service"
         echo
         echo "[Service]"
         echo "User=www-data"
@@ -261,26 +261,64 @@ else
     # Debian's own supervisor service is not part of a modern host
     rm -f /etc/systemd/system/multi-user.target.wants/supervisor.service
 fi
+# The hosts of a fleet use their instance's one server (sandbox.sh up NAME
+# RELEASE VOLUME runs it in its own container and shares its socket folder,
+# where it leaves this marker); their own stays off.
+install -d -m 0755 /etc/systemd/system/mariadb.service.d
+cat > /etc/systemd/system/mariadb.service.d/sandbox-instance.conf <<'EOF'
+[Unit]
+ConditionPathExists=!/run/mysqld/instance-server
+EOF
 install -d -m 0755 /etc/systemd/system/multi-user.target.wants
+ln -sfn /lib/systemd/system/mariadb.service /etc/systemd/system/multi-user.target.wants/mariadb.service
 for unit in $UNITS; do
     ln -sfn /etc/systemd/system/$unit /etc/systemd/system/multi-user.target.wants/$unit
 done
 
 # ---------------------------------------------------------------- database
-log "migrating (certificates after 0001 left pending) and loading the demo data"
-rm -f /edx/var/edxapp/db/edxapp.sqlite3
+# MariaDB as on a native install (the old Ansible repository's edxlocal role:
+# database edxapp in utf8, the platform's user edxapp001, and the separate
+# user "migrate" that its edxapp-migrate scripts run migrations with, as
+# DB_MIGRATION_USER / DB_MIGRATION_PASS). edxlocal grants edxapp001 ALL on
+# a single box; the platform's own settings say the normal user "does not
+# have enough permissions to run migrations", as on a multi-server
+# deployment, and the sandbox takes that stricter side: edxapp001 may only
+# read and write rows, so a migration run without the migration user fails
+# here as it would there.
+log "initialising MariaDB, migrating (certificates after 0001 left pending) and loading the demo data"
+install -m 0644 "$SRC/files/mariadb-sandbox.cnf" /etc/mysql/mariadb.conf.d/90-sandbox.cnf
+rm -rf /var/lib/mysql && install -d -m 0755 -o mysql -g mysql /var/lib/mysql /run/mysqld
+# --force: a build has no name for its host (resolveip fails); the grants
+# that matter are on the unix socket.
+mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db --force >/var/log/mariadb-install.log 2>&1 \
+    || { tail -n 30 /var/log/mariadb-install.log; exit 1; }
+mariadbd --user=mysql --skip-networking --socket=/run/mysqld/mysqld.sock \
+    --pid-file=/run/mysqld/provision.pid >/var/log/mariadb-provision.log 2>&1 &
+for _ in $(seq 1 60); do mariadb-admin --silent ping >/dev/null 2>&1 && break; sleep 0.5; done
+mariadb-admin --silent ping >/dev/null || { tail -n 30 /var/log/mariadb-provision.log; exit 1; }
+DB_PASS="$(python3 "$SRC/files/write_config.py" secret mysql-edxapp001)"
+MIGRATE_PASS="$(python3 "$SRC/files/write_config.py" secret mysql-migrate)"
+mariadb <<SQL
+CREATE DATABASE edxapp CHARACTER SET utf8 COLLATE utf8_general_ci;
+CREATE USER 'edxapp001'@'localhost' IDENTIFIED BY '$DB_PASS';
+GRANT SELECT, INSERT, UPDATE, DELETE ON edxapp.* TO 'edxapp001'@'localhost';
+CREATE USER 'migrate'@'localhost' IDENTIFIED BY '$MIGRATE_PASS';
+GRANT ALL PRIVILEGES ON edxapp.* TO 'migrate'@'localhost';
+SQL
 run_as_edxapp() {
     # shellcheck disable=SC2046
     if command -v runuser >/dev/null; then
-        runuser -u edxapp -- env HOME=$APP $(settings_env lms) SANDBOX_MANAGE_LOG=/nonexistent/manage-starts.log "$@"
+        runuser -u edxapp -- env HOME=$APP $(settings_env lms) SANDBOX_MANAGE_LOG=/nonexistent/manage-starts.log \
+            DB_MIGRATION_USER=migrate DB_MIGRATION_PASS="$MIGRATE_PASS" "$@"
     else
-        sudo -u edxapp -H env $(settings_env lms) SANDBOX_MANAGE_LOG=/nonexistent/manage-starts.log "$@"
+        sudo -u edxapp -H env $(settings_env lms) SANDBOX_MANAGE_LOG=/nonexistent/manage-starts.log \
+            DB_MIGRATION_USER=migrate DB_MIGRATION_PASS="$MIGRATE_PASS" "$@"
     fi
 }
 (cd "$PLATFORM" && run_as_edxapp "$PY" manage.py lms --settings="$SETTINGS" shell -c \
     "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()")
-chown edxapp:www-data /edx/var/edxapp/db/edxapp.sqlite3
-chmod 0660 /edx/var/edxapp/db/edxapp.sqlite3
+mariadb-admin shutdown
+wait
 find "$PLATFORM" -name __pycache__ -prune -exec chown -R edxapp:www-data {} +
 
 # ---------------------------------------------------------------- start log, cleanup

@@ -32,6 +32,17 @@ def test_provision_removes_what_the_release_lacks(release):
         assert (PLATFORM / ("lms/djangoapps/certificates/management/commands/%s.py" % command)).exists()
 
 
+def assert_mysql_databases(databases):
+    """The hosts' MariaDB as a native install configures it: edxapp as
+    edxapp001 on the local server, and a read replica (the same here)."""
+    assert sorted(databases) == ["default", "read_replica"]
+    for entry in databases.values():
+        assert entry["ENGINE"] == "django.db.backends.mysql"
+        assert (entry["NAME"], entry["USER"], entry["HOST"], entry["PORT"]) == ("edxapp", "edxapp001", "localhost", "3306")
+        assert len(entry["PASSWORD"]) >= 32
+    assert databases["default"]["ATOMIC_REQUESTS"] is True
+
+
 def test_write_config_legacy(tmp_path):
     subprocess.run([sys.executable, str(IMAGE / "files" / "write_config.py"), "hawthorn", str(tmp_path)],
                    check=True, capture_output=True)
@@ -41,7 +52,7 @@ def test_write_config_legacy(tmp_path):
         assert env_text == json.dumps(env, indent=4, sort_keys=True) + "\n"
         assert env["FEATURES"]["CERTIFICATES_HTML_VIEW"] is False
         auth = json.loads((tmp_path / ("edx/app/edxapp/%s.auth.json" % service)).read_text())
-        assert auth["DATABASES"]["default"]["NAME"] == "/edx/var/edxapp/db/edxapp.sqlite3"
+        assert_mysql_databases(auth["DATABASES"])
         assert len(auth["SECRET_KEY"]) >= 32
     assert not (tmp_path / "edx/etc").exists()
 
@@ -53,5 +64,6 @@ def test_write_config_modern(tmp_path, release):
     for name in ("lms.yml", "studio.yml"):
         data = yaml.safe_load((tmp_path / "edx/etc" / name).read_text())
         assert data["FEATURES"]["CERTIFICATES_HTML_VIEW"] is False
-        assert "SECRET_KEY" in data and data["DATABASES"]["default"]["ENGINE"].endswith("sqlite3")
+        assert "SECRET_KEY" in data
+        assert_mysql_databases(data["DATABASES"])
     assert not (tmp_path / "edx/app").exists()

@@ -7,7 +7,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import PLATFORM, SANDBOX, Host
+from conftest import PLATFORM, SANDBOX, Host, sqlite_database
 
 SHOW = ("import json; from django.conf import settings as s; "
         "result = {'module': s.SETTINGS_MODULE, 'features': s.FEATURES, 'cutoff': s.AUDIT_CERT_CUTOFF_DATE, "
@@ -217,7 +217,8 @@ def test_write_config_yaml_gives_a_working_sandbox(make_host, release, tmp_path)
     host = make_host(release)
     for name in ("lms.yml", "studio.yml"):
         data = yaml.safe_load((tmp_path / "dest" / "edx" / "etc" / name).read_text())
-        data["DATABASES"]["default"]["NAME"] = host.db
+        # The hosts' MariaDB stays out of this test: the test's SQLite file.
+        data["DATABASES"] = {"default": sqlite_database(host.db)}
         (host.root / name).write_text(yaml.safe_dump(data))
     host.manage("lms", "createcachetable", check=True)
     code = ("from django.conf import settings as s; from django.core.cache import cache\n"
@@ -226,6 +227,40 @@ def test_write_config_yaml_gives_a_working_sandbox(make_host, release, tmp_path)
             " s.DATABASES['default']['OPTIONS'], s.FEATURES['CERTIFICATES_HTML_VIEW'], cache.get('k'),"
             " sorted(s.LOGGING['handlers'])]")
     expected = ["UTC", "django.core.cache.backends.db.DatabaseCache", False, "Sandbox edX",
-                {"timeout": 30, "transaction_mode": "IMMEDIATE"}, False, "v", ["console"]]
+                {"timeout": 30}, False, "v", ["console"]]
     assert host.script(code) == expected
     assert host.script(code, service="cms") == expected
+
+
+DATABASES_SHOWN = ("from django.conf import settings as s\n"
+                   "result = {alias: [d['USER'], d['PASSWORD'], d['NAME'], d['HOST']]"
+                   " for alias, d in s.DATABASES.items()}")
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "maple"])
+def test_db_migration_variables_replace_every_database_but_the_read_replica(make_host, release):
+    """lms/envs/production.py (and aws.py of the Hawthorn era): DB_MIGRATION_*
+    from the environment replace the credentials of every database except
+    read_replica; unset, the config's stay."""
+    host = make_host(release)
+    entry = dict(sqlite_database(host.db), USER="edxapp001", PASSWORD="app-pw", HOST="localhost", PORT="3306")
+    host.write_databases({"default": entry, "read_replica": dict(entry), "student_module_history": dict(entry)})
+    for service in ("lms", "cms"):
+        assert host.script(DATABASES_SHOWN, service=service) == {
+            alias: ["edxapp001", "app-pw", host.db, "localhost"]
+            for alias in ("default", "read_replica", "student_module_history")}
+        migrating = host.script(DATABASES_SHOWN, service=service,
+                                env={"DB_MIGRATION_USER": "migrate", "DB_MIGRATION_PASS": "migrate-pw"})
+        assert migrating == {"default": ["migrate", "migrate-pw", host.db, "localhost"],
+                             "read_replica": ["edxapp001", "app-pw", host.db, "localhost"],
+                             "student_module_history": ["migrate", "migrate-pw", host.db, "localhost"]}
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "maple"])
+def test_a_database_entry_without_user_fails_as_the_real_rewrite_does(make_host, release):
+    host = make_host(release)
+    entry = sqlite_database(host.db)
+    del entry["USER"]
+    host.write_databases({"default": entry})
+    proc = host.manage("lms", "shell", "-c", "pass")
+    assert proc.returncode != 0 and "KeyError: 'USER'" in proc.stderr

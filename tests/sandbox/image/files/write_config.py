@@ -9,17 +9,43 @@ legacy (hawthorn): /edx/app/edxapp/{lms,cms}.env.json and {lms,cms}.auth.json,
     4-space indent and sorted keys, as the old Ansible roles write them.
 modern (lilac, maple): /edx/etc/lms.yml and /edx/etc/studio.yml.
 DESTDIR (default "") is prepended to every path, for tests.
+
+    write_config.py secret NAME
+
+prints one of the sandbox's generated secrets (provision.sh creates the
+MariaDB users with them).
 """
 import hashlib
 import json
 import os
 import sys
 
-DB_PATH = "/edx/var/edxapp/db/edxapp.sqlite3"
+# The MariaDB database and users, as the old Ansible repository names them
+# (openedx/configuration: EDXAPP_MYSQL_DB_NAME edxapp, EDXAPP_MYSQL_USER
+# edxapp001, COMMON_MYSQL_MIGRATE_USER migrate), on the host's own server
+# (EDXAPP_MYSQL_HOST localhost: the unix socket).
+DB_NAME = "edxapp"
+DB_USER = "edxapp001"
+DB_MIGRATION_USER = "migrate"
 
 
 def secret(name):
     return hashlib.sha256(("sandbox-" + name).encode()).hexdigest()[:50]
+
+
+def database(**extra):
+    entry = {
+        "CONN_MAX_AGE": 0,
+        "ENGINE": "django.db.backends.mysql",
+        "HOST": "localhost",
+        "NAME": DB_NAME,
+        "OPTIONS": {},
+        "PASSWORD": secret("mysql-" + DB_USER),
+        "PORT": "3306",
+        "USER": DB_USER,
+    }
+    entry.update(extra)
+    return entry
 
 
 def features(service):
@@ -87,18 +113,13 @@ def auth_tokens(service):
                                  "port": 27017, "user": "edxapp"},
             "ENGINE": "xmodule.contentstore.mongo.MongoContentStore",
         },
+        # As the old Ansible repository's edxapp_databases (maple.3
+        # playbooks/roles/edxapp/defaults/main.yml): the replica is the
+        # same database here; student_module_history is left out (the
+        # sandbox has no courseware state).
         "DATABASES": {
-            "default": {
-                "ATOMIC_REQUESTS": True,
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": DB_PATH,
-                # Several processes write at once (web, manage.py, the
-                # worker): take the write lock when a transaction starts, so
-                # a busy database is waited for (timeout) instead of
-                # failing at once with "database is locked" when a read
-                # turns into a write. MySQL on a real host has no such issue.
-                "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
-            }
+            "default": database(ATOMIC_REQUESTS=True),
+            "read_replica": database(),
         },
         "EMAIL_HOST_PASSWORD": "",
         "EMAIL_HOST_USER": "",
@@ -118,6 +139,9 @@ def write(path, text):
 
 
 def main():
+    if sys.argv[1] == "secret":
+        print(secret(sys.argv[2]))
+        return
     release = sys.argv[1]
     destdir = sys.argv[2] if len(sys.argv) > 2 else ""
     written = []

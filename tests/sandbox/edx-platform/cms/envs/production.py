@@ -25,7 +25,7 @@ import copy
 import yaml
 
 from openedx.core.release import RELEASE_SETTINGS, release_line
-from openedx.core.settings_helpers import get_env_setting, get_logger_config, missing_settings_module
+from openedx.core.settings_helpers import apply_migration_credentials, get_env_setting, get_logger_config, missing_settings_module
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
@@ -74,3 +74,7 @@ for feature, value in ENV_FEATURES.items():
 LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
                             logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
                             service_variant=SERVICE_VARIANT)
+
+# The normal database user does not have enough permissions to run
+# migrations: see apply_migration_credentials.
+apply_migration_credentials(DATABASES)

@@ -9,7 +9,7 @@ import os
 import dateutil.parser
 
 from openedx.core.release import RELEASE_SETTINGS, release_line
-from openedx.core.settings_helpers import REPO_ROOT, merge_features, missing_settings_module
+from openedx.core.settings_helpers import REPO_ROOT, apply_migration_credentials, merge_features, missing_settings_module
 
 if "aws" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
@@ -56,3 +56,7 @@ with open(os.path.join(CONFIG_ROOT, CONFIG_PREFIX + "auth.json")) as auth_file:
 
 SECRET_KEY = AUTH_TOKENS.get("SECRET_KEY", SECRET_KEY)
 DATABASES = AUTH_TOKENS.get("DATABASES", DATABASES)
+
+# The normal database user does not have enough permissions to run
+# migrations: see apply_migration_credentials.
+apply_migration_credentials(DATABASES)

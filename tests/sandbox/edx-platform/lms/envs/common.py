@@ -39,13 +39,21 @@ AUDIT_CERT_CUTOFF_DATE = None
 # Run queued tasks (cert_generation) inline instead of through the worker.
 CELERY_ALWAYS_EAGER = False
 
+# As lms/envs/common.py of the real platform (Juniper on): MySQL, the
+# platform's own user, which a host's config file replaces. The hosts run
+# MariaDB (see tests/sandbox/image/provision.sh); only the sandbox's own rule
+# tests use SQLite files (test.py and tests/sandbox/tests/conftest.py).
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SANDBOX_DB", "/edx/var/edxapp/db/edxapp.sqlite3"),
         "ATOMIC_REQUESTS": True,
-        # See write_config.py: concurrent writers wait instead of failing.
-        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        "CONN_MAX_AGE": 0,
+        "ENGINE": "django.db.backends.mysql",
+        "HOST": "127.0.0.1",
+        "NAME": "edxapp",
+        "OPTIONS": {},
+        "PASSWORD": "password",
+        "PORT": "3306",
+        "USER": "edxapp001",
     }
 }
 

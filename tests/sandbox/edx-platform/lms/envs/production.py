@@ -41,7 +41,7 @@ import dateutil.parser
 import yaml
 
 from openedx.core.release import RELEASE_SETTINGS, honours_audit_cutoff, release_line
-from openedx.core.settings_helpers import get_env_setting, get_logger_config, missing_settings_module
+from openedx.core.settings_helpers import apply_migration_credentials, get_env_setting, get_logger_config, missing_settings_module
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
@@ -94,3 +94,7 @@ LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
 # Cutoff date for granting audit certificates (removed in Maple)
 if honours_audit_cutoff() and ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE", None):
     AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE"))
+
+# The normal database user does not have enough permissions to run
+# migrations: see apply_migration_credentials.
+apply_migration_credentials(DATABASES)
