@@ -142,7 +142,7 @@ def test_every_yaml_key_becomes_a_setting(make_host, release):
         assert host.script(code, service=service) == [5, "fr", 5, True, True], service
 
 
-@pytest.mark.parametrize("release", MODERN)
+@pytest.mark.parametrize("release", ["hawthorn"] + list(MODERN))
 def test_yaml_logging_does_not_replace_the_logging_config(make_host, release, tmp_path):
     log = tmp_path / "from-yaml.log"
     yaml_logging = {"version": 1, "disable_existing_loggers": False,

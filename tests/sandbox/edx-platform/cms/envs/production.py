@@ -25,7 +25,12 @@ import copy
 import yaml
 
 from openedx.core.release import RELEASE_SETTINGS, release_line
-from openedx.core.settings_helpers import apply_migration_credentials, get_env_setting, get_logger_config, missing_settings_module
+from openedx.core.settings_helpers import (
+    apply_migration_credentials,
+    get_env_setting,
+    get_logger_config,
+    missing_settings_module,
+)
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)

@@ -9,7 +9,13 @@ import os
 import dateutil.parser
 
 from openedx.core.release import RELEASE_SETTINGS, release_line
-from openedx.core.settings_helpers import REPO_ROOT, apply_migration_credentials, merge_features, missing_settings_module
+from openedx.core.settings_helpers import (
+    REPO_ROOT,
+    apply_migration_credentials,
+    get_logger_config,
+    merge_features,
+    missing_settings_module,
+)
 
 if "aws" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
@@ -39,8 +45,15 @@ LMS_ROOT_URL = ENV_TOKENS.get("LMS_ROOT_URL", LMS_ROOT_URL)
 CMS_BASE = ENV_TOKENS.get("CMS_BASE", CMS_BASE)
 CELERY_ALWAYS_EAGER = ENV_TOKENS.get("CELERY_ALWAYS_EAGER", CELERY_ALWAYS_EAGER)
 CACHES = ENV_TOKENS.get("CACHES", CACHES)
-if "LOGGING" in ENV_TOKENS:
-    LOGGING = ENV_TOKENS["LOGGING"]
+# The real aws.py builds LOGGING with get_logger_config(LOG_DIR,
+# logging_env=ENV_TOKENS['LOGGING_ENV'], local_loglevel=..., ...): a LOGGING
+# key in the JSON never takes effect (lms/envs/aws.py of edx-platform, the
+# stored copy 00226bf3 of 2015-16, read; the Hawthorn one is taken to be the
+# same there, as production.py of the releases after it still is: not read).
+LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
+                            logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
+                            local_loglevel=ENV_TOKENS.get("LOCAL_LOGLEVEL", "INFO"),
+                            service_variant=SERVICE_VARIANT)
 
 merge_features(FEATURES, ENV_TOKENS.get("FEATURES", {}))
 

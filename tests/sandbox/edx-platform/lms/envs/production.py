@@ -41,7 +41,12 @@ import dateutil.parser
 import yaml
 
 from openedx.core.release import RELEASE_SETTINGS, honours_audit_cutoff, release_line
-from openedx.core.settings_helpers import apply_migration_credentials, get_env_setting, get_logger_config, missing_settings_module
+from openedx.core.settings_helpers import (
+    apply_migration_credentials,
+    get_env_setting,
+    get_logger_config,
+    missing_settings_module,
+)
 
 if "production" not in RELEASE_SETTINGS[release_line()]:
     raise missing_settings_module(__name__)
