@@ -109,23 +109,6 @@ def validate_course_id(course_id):
     return _check_parts(course_id, parts, _OLD_PART_RE, _BAD_OLD_CHAR_RE, 'old-style')
 
 
-def is_valid_course_id(course_id):
-    return validate_course_id(course_id) is None
-
-
-def course_id_style(course_id):
-    """'new', 'old' or None (malformed)."""
-    if validate_course_id(course_id) is not None:
-        return None
-    return 'new' if course_id.startswith(NEW_STYLE_PREFIX) else 'old'
-
-
-def validate_course_ids(course_ids):
-    """List of (course_id, reason) for the malformed ids among ``course_ids``."""
-    return [(cid, why) for cid, why in ((cid, validate_course_id(cid)) for cid in course_ids)
-            if why is not None]
-
-
 class CourseIdError(ValueError):
     """The course ids given cannot be used; ``invalid`` lists the malformed entries."""
 

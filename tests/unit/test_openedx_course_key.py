@@ -7,10 +7,8 @@ from opaque_keys.edx.keys import CourseKey
 
 from ansible.module_utils.openedx_course_key import (
     CourseIdError,
-    course_id_style,
     parse_course_ids,
     validate_course_id,
-    validate_course_ids,
 )
 
 
@@ -92,14 +90,6 @@ def test_messages_name_the_problem():
     assert '#' in validate_course_id('course-v1:edX+Demo#X+Demo')
     assert 'empty' in validate_course_id('')
     assert 'must be a string' in validate_course_id(None)
-
-
-def test_style_and_batch():
-    assert course_id_style('course-v1:a+b+c') == 'new'
-    assert course_id_style('a/b/c') == 'old'
-    assert course_id_style('a/b') is None
-    bad = validate_course_ids(['a/b/c', 'x', 'course-v1:a+b'])
-    assert [cid for cid, _why in bad] == ['x', 'course-v1:a+b']
 
 
 ALPHABET = 'aZ09_-~.:%+/@# é\tx'
