@@ -87,7 +87,9 @@ class Host:
             env["CONFIG_ROOT"] = str(self.root)
         else:
             env["LMS_CFG"] = str(self.root / "lms.yml")
-            env["STUDIO_CFG"] = str(self.root / "studio.yml")
+            # Redwood's Studio reads CMS_CFG (STUDIO_CFG only as a deprecated
+            # fallback), as Tutor v18 sets it; Lilac and Maple read STUDIO_CFG.
+            env["CMS_CFG" if self.release == "redwood" else "STUDIO_CFG"] = str(self.root / "studio.yml")
         env.update(overrides)
         return {k: v for k, v in env.items() if v is not None}
 
