@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "rest_framework",
     "config_models",
+    # django-waffle: the real platform's switches (table waffle_switch)
+    "waffle",
     "openedx.core.djangoapps.content.course_overviews.apps.CourseOverviewsConfig",
     "common.djangoapps.student.apps.StudentConfig",
     "common.djangoapps.course_modes.apps.CourseModesConfig",

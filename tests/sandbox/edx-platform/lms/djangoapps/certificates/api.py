@@ -121,6 +121,21 @@ def has_html_certificates_enabled(course):
     return bool(course is not None and course.cert_html_view_enabled)
 
 
+def auto_certificate_generation_enabled():
+    """api.py: the waffle switch certificates.auto_certificate_generation (config.py), off by default."""
+    from .config import AUTO_CERTIFICATE_GENERATION
+    return AUTO_CERTIFICATE_GENERATION.is_enabled()
+
+
+def has_self_generated_certificates_enabled(course_key):
+    """api.py: self-generated certificates need both switches, the current
+    CertificateGenerationConfiguration row enabled AND the course's
+    CertificateGenerationCourseSetting.self_generation_enabled."""
+    from .models import CertificateGenerationConfiguration, CertificateGenerationCourseSetting
+    return (CertificateGenerationConfiguration.current().enabled and
+            CertificateGenerationCourseSetting.is_self_generation_enabled_for_course(course_key))
+
+
 def audit_cutoff():
     """settings.AUDIT_CERT_CUTOFF_DATE as an aware datetime (None when unset or removed)."""
     if not honours_audit_cutoff():
