@@ -87,7 +87,9 @@ class Host:
             env["CONFIG_ROOT"] = str(self.root)
         else:
             env["LMS_CFG"] = str(self.root / "lms.yml")
-            env["STUDIO_CFG"] = str(self.root / "studio.yml")
+            # Redwood's Studio reads CMS_CFG (STUDIO_CFG only as a deprecated
+            # fallback), as Tutor v18 sets it; Lilac and Maple read STUDIO_CFG.
+            env["CMS_CFG" if self.release == "redwood" else "STUDIO_CFG"] = str(self.root / "studio.yml")
         env.update(overrides)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -117,8 +119,8 @@ class Host:
             conn.close()
 
 
-def _build_base_db(tmp):
-    host = Host(tmp, "hawthorn", tmp / "base.sqlite3")
+def _build_base_db(tmp, release="hawthorn"):
+    host = Host(tmp, release, tmp / "base.sqlite3")
     host.manage("lms", "shell", "-c",
                 "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()", check=True)
     return tmp / "base.sqlite3"
@@ -127,6 +129,13 @@ def _build_base_db(tmp):
 @pytest.fixture(scope="session")
 def base_db(tmp_path_factory):
     return _build_base_db(tmp_path_factory.mktemp("base"))
+
+
+@pytest.fixture(scope="session")
+def base_db_redwood(tmp_path_factory):
+    """The demo DB as load_demo_data writes it on redwood: the courses above
+    plus demo_expectations.json release_courses.redwood."""
+    return _build_base_db(tmp_path_factory.mktemp("base-redwood"), "redwood")
 
 
 @pytest.fixture

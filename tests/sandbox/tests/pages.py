@@ -4,15 +4,15 @@ PAGE_SCRIPT runs inside `manage.py lms shell -c` (Host.script) and defines:
 
 - learner_url(user_id, course): the URL the emulated release serves for that
   learner's certificate, as the toolkit's openedx_facts says it
-  (certificate_url): /certificates/<verify_uuid> on hawthorn, lilac and
-  maple; None when the learner has no downloadable certificate (there is no
+  (certificate_url): /certificates/<verify_uuid> on hawthorn, lilac,
+  maple and redwood; None when the learner has no downloadable certificate (there is no
   such URL then);
 - user_course_url(user_id, course): /certificates/user/<id>/course/<course>
   (renders the certificate on hawthorn only; "URL Not Supported" later);
 - get(url) -> [status, body]; page(user_id, course) = get(learner_url(...)).
 """
 
-RELEASES = ("hawthorn", "lilac", "maple")
+RELEASES = ("hawthorn", "lilac", "maple", "redwood")
 
 PAGE_SCRIPT = """
 import json

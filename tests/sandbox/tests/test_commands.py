@@ -10,11 +10,12 @@ PRESENT = {
     "hawthorn": {"ungenerated_certs", "gen_cert_report"},
     "lilac": {"ungenerated_certs"},
     "maple": {"cert_generation"},
+    "redwood": {"cert_generation"},
 }
 ALL = {"ungenerated_certs", "gen_cert_report", "cert_generation"}
 
 
-@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple"])
+@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple", "redwood"])
 def test_commands_per_release(make_host, release):
     host = make_host(release)
     for command in sorted(ALL):

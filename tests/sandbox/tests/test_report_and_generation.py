@@ -194,3 +194,40 @@ def test_maple_has_no_cutoff(make_host):
     host = make_host("maple", features=HTML_ON, cutoff="2016-01-01", extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "cert_generation", "-u", "13", "14", "-c", DEMO, check=True)  # audit learners
     assert statuses(host, DEMO) == {}
+
+
+def test_redwood_audit_only_course_completed_but_no_certificate(base_db_redwood, tmp_path):
+    """Redwood: a course without course_modes_coursemode rows enrolls its
+    learners as audit (course_modes/models.py DEFAULT_MODE, slug from
+    COURSE_MODE_DEFAULTS), and generation_handler.py's
+    is_eligible_for_certificate('audit') is False: the learners who completed
+    it (passing grade, one with an approved ID verification) get no row, and
+    generate_certificate_task returns False, with cert_generation and with the
+    auto-generation switch on (research section 3 and 2.2)."""
+    import shutil
+    from conftest import Host
+    release = EXPECTATIONS["release_courses"]["redwood"]
+    (course, exp), = release["courses"].items()
+    db = tmp_path / "edxapp.sqlite3"
+    shutil.copy(base_db_redwood, db)
+    host = Host(tmp_path, "redwood", db, features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
+    host.manage("lms", "migrate", "--noinput", check=True)
+    first = exp["first_learner_id"]
+    ids = [str(i) for i in range(first, first + exp["enrollments"]["total"])]
+    proc = host.manage("lms", "cert_generation", "-u", *ids, "-c", course)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    code = ("from django.contrib.auth import get_user_model\n"
+            "from opaque_keys.edx.keys import CourseKey\n"
+            "from waffle.models import Switch\n"
+            "from lms.djangoapps.certificates.api import generate_certificate_task\n"
+            "from lms.djangoapps.grades.models import PersistentCourseGrade\n"
+            "Switch.objects.create(name='certificates.auto_certificate_generation', active=True)\n"
+            "key = CourseKey.from_string(%r)\n"
+            "users = get_user_model().objects.filter(id__in=%r).order_by('id')\n"
+            "for row in PersistentCourseGrade.objects.filter(course_id=key):\n"
+            "    row.save()\n"
+            "result = [generate_certificate_task(u, key) for u in users]\n" % (course, [int(i) for i in ids]))
+    assert host.script(code) == [False] * len(ids)
+    assert statuses(host, course) == exp["existing_certificates"] == {}
+    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(exp["redwood_cert_generation_all_learners"]["tasks"],)]
+    assert exp["redwood_cert_generation_all_learners"] == {"rows": 0, "tasks": 0, "returns_false": len(ids)}

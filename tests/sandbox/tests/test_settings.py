@@ -68,7 +68,7 @@ def test_config_root_defaults_to_folder_above_platform(tmp_path, base_db):
     assert proc.stdout.strip().splitlines()[-1] == "%s Sandbox Test" % root
 
 
-@pytest.mark.parametrize("release", ["lilac", "maple"])
+@pytest.mark.parametrize("release", ["lilac", "maple", "redwood"])
 def test_modern_reads_yaml(make_host, release):
     host = make_host(release, features={"all": {"CERTIFICATES_HTML_VIEW": True}}, cutoff="2016-03-01")
     r = host.script(SHOW)
@@ -94,7 +94,8 @@ def test_lms_cfg_missing_is_improperly_configured(make_host):
     assert "django.core.exceptions.ImproperlyConfigured: Set the LMS_CFG env variable" in proc.stderr
 
 
-@pytest.mark.parametrize("release,missing", [("hawthorn", "production"), ("lilac", "aws"), ("maple", "aws")])
+@pytest.mark.parametrize("release,missing", [("hawthorn", "production"), ("lilac", "aws"), ("maple", "aws"),
+                                             ("redwood", "aws")])
 def test_settings_module_absent_on_release(make_host, release, missing):
     host = make_host(release)
     proc = host.manage("lms", "showmigrations", settings=missing)
@@ -127,7 +128,7 @@ def test_shell_reads_script_on_stdin(make_host):
 # --- modern production settings: the rules of Lilac's and Maple's
 # lms/envs/production.py and cms/envs/production.py (see their docstrings) ---
 
-MODERN = ["lilac", "maple"]
+MODERN = ["lilac", "maple", "redwood"]
 
 
 @pytest.mark.parametrize("release", MODERN)
@@ -177,7 +178,7 @@ def test_empty_yaml_fails_as_on_the_platform(make_host, release):
     assert "TypeError: argument of type 'NoneType' is not iterable" in proc.stderr
 
 
-@pytest.mark.parametrize("release", MODERN)
+@pytest.mark.parametrize("release", ["lilac", "maple"])
 def test_studio_reads_studio_cfg_only(make_host, release, tmp_path):
     """CMS_CFG came with edx-platform PR #29534 (January 2022, Nutmeg); Lilac
     and Maple read STUDIO_CFG and nothing else, and say nothing about CMS_CFG."""
@@ -194,7 +195,50 @@ def test_studio_reads_studio_cfg_only(make_host, release, tmp_path):
     assert proc.returncode == 0 and "deprecat" not in proc.stderr.lower(), proc.stderr
 
 
-@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple"])
+def test_redwood_studio_reads_cms_cfg_then_studio_cfg_with_a_warning(make_host, tmp_path):
+    """Redwood's cms/envs/production.py: CMS_CFG; unset, STUDIO_CFG and a
+    DeprecationWarning ("STUDIO_CFG environment variable is deprecated. Use
+    CMS_CFG instead.", hidden by Python's default filters); both unset: the
+    STUDIO_CFG error (docs/research/release-redwood.md 1.2)."""
+    host = make_host("redwood", features={"cms": {"CERTIFICATES_HTML_VIEW": True}, "lms": {}})
+    code = "from django.conf import settings as s; result = [s.CONFIG_FILE, s.FEATURES['CERTIFICATES_HTML_VIEW']]"
+    studio = str(host.root / "studio.yml")
+    other = tmp_path / "cms-other.yml"
+    other.write_text((host.root / "studio.yml").read_text().replace("CERTIFICATES_HTML_VIEW: true",
+                                                                   "CERTIFICATES_HTML_VIEW: false"))
+    # CMS_CFG wins over STUDIO_CFG
+    assert host.script(code, service="cms", env={"STUDIO_CFG": str(other)}) == [studio, True]
+    # the fallback, warned
+    env = {"CMS_CFG": None, "STUDIO_CFG": str(other)}
+    assert host.script(code, service="cms", env=env) == [str(other), False]
+    proc = host.manage("cms", "showmigrations", "config_models", env=env)
+    assert proc.returncode == 0 and "deprecat" not in proc.stderr.lower(), proc.stderr
+    proc = host.manage("cms", "showmigrations", "config_models", env=dict(env, PYTHONWARNINGS="default"))
+    assert proc.returncode == 0, proc.stderr
+    assert "DeprecationWarning: STUDIO_CFG environment variable is deprecated. Use CMS_CFG instead." in proc.stderr
+    proc = host.manage("cms", "showmigrations", env={"CMS_CFG": None, "STUDIO_CFG": None})
+    assert proc.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set the STUDIO_CFG env variable" in proc.stderr
+
+
+@pytest.mark.parametrize("release, merged", [
+    ("maple", False),
+    # lms/envs/production.py KEYS_WITH_MERGED_VALUES of Redwood (research 1.4, 1.5)
+    ("redwood", True),
+])
+def test_redwood_keeps_rest_framework_and_event_bus_out_of_the_splat(make_host, release, merged):
+    host = make_host(release, extra={"REST_FRAMEWORK": {"PAGE_SIZE": 7},
+                                     "EVENT_BUS_PRODUCER_CONFIG": {"x": {}}})
+    code = ("from django.conf import settings as s; "
+            "result = [s.KEYS_WITH_MERGED_VALUES[-2:], getattr(s, 'REST_FRAMEWORK', None) == {'PAGE_SIZE': 7},"
+            " hasattr(s, 'EVENT_BUS_PRODUCER_CONFIG')]")
+    for service in ("lms", "cms"):
+        keys, rest, bus = host.script(code, service=service)
+        assert (keys == ["REST_FRAMEWORK", "EVENT_BUS_PRODUCER_CONFIG"]) is merged, service
+        assert rest is (not merged) and bus is (not merged), service
+
+
+@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple", "redwood"])
 def test_studio_does_not_install_the_certificates_app(make_host, release):
     host = make_host(release)
     code = ("from django.apps import apps\n"
@@ -237,7 +281,7 @@ DATABASES_SHOWN = ("from django.conf import settings as s\n"
                    " for alias, d in s.DATABASES.items()}")
 
 
-@pytest.mark.parametrize("release", ["hawthorn", "maple"])
+@pytest.mark.parametrize("release", ["hawthorn", "maple", "redwood"])
 def test_db_migration_variables_replace_every_database_but_the_read_replica(make_host, release):
     """lms/envs/production.py (and aws.py of the Hawthorn era): DB_MIGRATION_*
     from the environment replace the credentials of every database except

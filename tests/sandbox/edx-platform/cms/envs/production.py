@@ -1,6 +1,6 @@
 """
 Modern (Ironwood onward) production settings of Studio: one YAML file named by
-STUDIO_CFG.
+STUDIO_CFG (Lilac, Maple) or CMS_CFG (Redwood).
 
 Follows edx-platform's cms/envs/production.py of Lilac and Maple
 (open-release/lilac.master, open-release/maple.master); the rules are those
@@ -15,16 +15,29 @@ of lms/envs/production.py (see its docstring), with these differences:
   kept STUDIO_CFG as a deprecated fallback that warns. So here CMS_CFG is
   ignored, without a word, and an unset STUDIO_CFG is
   `ImproperlyConfigured: Set the STUDIO_CFG env variable`.
+- Redwood: cms/envs/production.py reads `get_env_setting('CMS_CFG')` in a
+  try; on ImproperlyConfigured it reads `get_env_setting('STUDIO_CFG')` and
+  warns `STUDIO_CFG environment variable is deprecated. Use CMS_CFG instead.`
+  (DeprecationWarning, stacklevel 2) (docs/research/release-redwood.md 1.2:
+  the 2025/26 openedx-platform copy, same as the 2023 reference). Python's
+  default filters hide that warning; with both unset the error names
+  STUDIO_CFG. KEYS_WITH_MERGED_VALUES is the LMS's Redwood list (research
+  1.4, 1.5: "same list for Studio"; whether Studio's has REST_FRAMEWORK is
+  not confirmed there). The sandbox has none of the settings the extra keys
+  merge into, so they only stay out of the splat.
 - Studio's production.py does not parse AUDIT_CERT_CUTOFF_DATE (the LMS's
   did, until Lilac): in Studio that key is only a string setting.
 """
 # pylint: disable=wildcard-import, unused-wildcard-import
 import codecs
 import copy
+import warnings
 
 import yaml
 
-from openedx.core.release import RELEASE_SETTINGS, release_line
+from django.core.exceptions import ImproperlyConfigured
+
+from openedx.core.release import RELEASE_SETTINGS, reads_cms_cfg, release_line
 from openedx.core.settings_helpers import (
     apply_migration_credentials,
     get_env_setting,
@@ -41,7 +54,18 @@ from .common import *  # noqa
 CELERY_TIMEZONE = "UTC"
 
 # A file path to a YAML file from which to load all the configuration for the edx platform
-CONFIG_FILE = get_env_setting("STUDIO_CFG")
+if reads_cms_cfg():
+    try:
+        CONFIG_FILE = get_env_setting("CMS_CFG")
+    except ImproperlyConfigured:
+        CONFIG_FILE = get_env_setting("STUDIO_CFG")
+        warnings.warn(
+            "STUDIO_CFG environment variable is deprecated. Use CMS_CFG instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+else:
+    CONFIG_FILE = get_env_setting("STUDIO_CFG")
 
 with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
     __config__ = yaml.safe_load(f)
@@ -63,6 +87,8 @@ with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
         "MKTG_URL_LINK_MAP",
         "MKTG_URL_OVERRIDES",
     ]
+    if release_line() == "redwood":
+        KEYS_WITH_MERGED_VALUES += ["REST_FRAMEWORK", "EVENT_BUS_PRODUCER_CONFIG"]
     for key in KEYS_WITH_MERGED_VALUES:
         if key in __config_copy__:
             del __config_copy__[key]

@@ -33,6 +33,15 @@ FEATURES = {
     "ENABLE_THIRD_PARTY_AUTH": False,
 }
 
+# FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] of lms/envs/common.py:
+# default False, a toggle created 2022-04-26 (MST-1458; research
+# release-redwood.md 1.10), so only on the lines that have it.
+from openedx.core.release import idv_requirement_is_a_feature as _idv_feature  # noqa: E402
+
+if _idv_feature():
+    FEATURES["ENABLE_CERTIFICATES_IDV_REQUIREMENT"] = False
+del _idv_feature
+
 # Cutoff date for granting audit certificates (set from the config file)
 AUDIT_CERT_CUTOFF_DATE = None
 
@@ -71,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "rest_framework",
     "config_models",
+    # django-waffle: the real platform's switches (table waffle_switch)
+    "waffle",
     "openedx.core.djangoapps.content.course_overviews.apps.CourseOverviewsConfig",
     "common.djangoapps.student.apps.StudentConfig",
     "common.djangoapps.course_modes.apps.CourseModesConfig",

@@ -2,7 +2,9 @@
 Modern (Ironwood onward) production settings: one YAML file named by LMS_CFG.
 
 Follows edx-platform's lms/envs/production.py of Lilac and Maple
-(open-release/lilac.master, open-release/maple.master). Each rule below names
+(open-release/lilac.master, open-release/maple.master), and for Redwood the
+same file as docs/research/release-redwood.md section 1 gives it (no
+Redwood-branch copy could be read there: 2023 master and 2025 copies agree). Each rule below names
 the real statement. No byte-exact copy of those two branches could be read
 here; the line numbers are those of a Maple-based copy
 (eduNEXT/edunext-platform@1d89d8f5, lms/envs/production.py), whose YAML block
@@ -21,7 +23,9 @@ merged keys; Lilac and Maple as cut list seven, one line less.
   `REST_FRAMEWORK` joined the list on master in March 2022 (PR #30112, with
   a backport PR #30142 to a branch not identified here). The sandbox has
   none of the settings those six keys (other than FEATURES) merge into, so
-  they are only kept out of the splat.
+  they are only kept out of the splat. Redwood lists nine: the seven,
+  `REST_FRAMEWORK` and `EVENT_BUS_PRODUCER_CONFIG` (PR #33458, October 2023;
+  research 1.4, "likely"); `MKTG_URL_OVERRIDES` left only in January 2025.
 - `FEATURES[feature] = value` for each YAML feature: merged key by key.
 - `TIME_ZONE = ENV_TOKENS.get('CELERY_TIMEZONE', CELERY_TIMEZONE)`: the
   YAML's TIME_ZONE never takes effect (CELERY_TIMEZONE is 'UTC' in
@@ -31,7 +35,8 @@ merged keys; Lilac and Maple as cut list seven, one line less.
   stand-in, see settings_helpers.py).
 - `AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(...)` until Lilac; Maple
   dropped those lines, so there the YAML key is just a string setting that
-  nothing reads.
+  nothing reads. Redwood has no AUDIT_CERT_CUTOFF_DATE anywhere (research
+  1.11): the same.
 """
 # pylint: disable=wildcard-import, unused-wildcard-import
 import codecs
@@ -79,6 +84,8 @@ with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
         "MKTG_URL_LINK_MAP",
         "MKTG_URL_OVERRIDES",
     ]
+    if release_line() == "redwood":
+        KEYS_WITH_MERGED_VALUES += ["REST_FRAMEWORK", "EVENT_BUS_PRODUCER_CONFIG"]
     for key in KEYS_WITH_MERGED_VALUES:
         if key in __config_copy__:
             del __config_copy__[key]

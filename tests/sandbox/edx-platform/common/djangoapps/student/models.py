@@ -54,6 +54,11 @@ class CourseEnrollment(models.Model):
             return None, None
         return row[0], row[1]
 
+    @classmethod
+    def enrollments_for_user(cls, user):
+        """student/models.py: the ACTIVE enrollments (is_active=1), in every copy read."""
+        return cls.objects.filter(user=user, is_active=1)
+
     def __str__(self):
         return "[CourseEnrollment] %s: %s (%s); active: (%s)" % (self.user, self.course_id, self.created, self.is_active)
 

@@ -64,6 +64,19 @@ of February 2022), reproduced by ``generate_certificate_task`` below:
   agreements.enable_integrity_signature, off by default) is not emulated;
   FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] (off by default) came only
   in April 2022 (Nutmeg/Olive) and does nothing here;
+* Redwood (docs/research/release-redwood.md 2.2-2.3, section 10; the
+  2023 master and 2025/26 copies of generation_handler.py, tasks.py and
+  generation.py agree, no Redwood-branch copy was read): the same functions
+  and order, with one difference the sandbox shows: the ID verification
+  check (``_id_verification_enforced_and_missing``) applies only when
+  FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] is on (off by default), so
+  by default a verified learner without ID verification gets a
+  ``downloadable`` certificate and nobody gets ``unverified``.  HTML
+  certificates off: nothing is written, False (as Maple).  The openedx-filter
+  ``CertificateCreationRequested`` runs before the task is published; the
+  sandbox has no filter pipeline configured, which on a real host is the
+  default (pass-through).  The paid executive-education / bootcamp modes are
+  not added to ``GeneratedCertificate.MODES`` (choices only);
 * the task (``generate_course_certificate``) writes the row with the
   status it was given (default downloadable), the enrollment mode, the
   grade it was given, the profile name, and keeps an existing verify_uuid
@@ -84,7 +97,7 @@ from common.djangoapps.student.models import CourseAccessRole, CourseEnrollment,
 from lms.djangoapps.grades.models import PersistentCourseGrade, read_course_grade, CourseGrade
 from lms.djangoapps.verify_student.models import IDVerificationService
 from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-from openedx.core.release import honours_audit_cutoff
+from openedx.core.release import honours_audit_cutoff, idv_requirement_is_a_feature
 
 from .models import CertificateStatuses as status
 from .models import CertificateAllowlist, CertificateInvalidation, GeneratedCertificate, certificate_status_for_student
@@ -106,6 +119,21 @@ def has_html_certificates_enabled(course):
     if not settings.FEATURES.get("CERTIFICATES_HTML_VIEW", False):
         return False
     return bool(course is not None and course.cert_html_view_enabled)
+
+
+def auto_certificate_generation_enabled():
+    """api.py: the waffle switch certificates.auto_certificate_generation (config.py), off by default."""
+    from .config import AUTO_CERTIFICATE_GENERATION
+    return AUTO_CERTIFICATE_GENERATION.is_enabled()
+
+
+def has_self_generated_certificates_enabled(course_key):
+    """api.py: self-generated certificates need both switches, the current
+    CertificateGenerationConfiguration row enabled AND the course's
+    CertificateGenerationCourseSetting.self_generation_enabled."""
+    from .models import CertificateGenerationConfiguration, CertificateGenerationCourseSetting
+    return (CertificateGenerationConfiguration.current().enabled and
+            CertificateGenerationCourseSetting.is_self_generation_enabled_for_course(course_key))
 
 
 def audit_cutoff():
@@ -525,7 +553,12 @@ def _is_mode_now_eligible(enrollment_mode, cert):
 
 
 def _required_verification_missing(course_key, user):
-    # not is_integrity_signature_enabled(course_key) and not IDVerificationService.user_is_verified(user);
+    if idv_requirement_is_a_feature():
+        # Redwood, generation_handler.py _id_verification_enforced_and_missing: the check applies only when
+        # FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] is on (off by default).
+        return bool(settings.FEATURES.get("ENABLE_CERTIFICATES_IDV_REQUIREMENT")) and \
+            not IDVerificationService.user_is_verified(user)
+    # Maple: not is_integrity_signature_enabled(course_key) and not IDVerificationService.user_is_verified(user);
     # the integrity signature flag (off by default) is not emulated.
     return not IDVerificationService.user_is_verified(user)
 

@@ -243,8 +243,25 @@ class CertificateHtmlViewConfiguration(ConfigurationModel):
         return json_data
 
 
+class CertificateGenerationConfiguration(ConfigurationModel):
+    """
+    Configure certificate generation: the site-wide switch of self-generated
+    certificates (the progress page's button), a ConfigurationModel with no
+    field of its own (id, change_date, changed_by_id, enabled; table
+    certificates_certificategenerationconfiguration), as edx-platform's
+    models.py (docs/research/release-redwood.md 2.1: read in the 2025/26 copy
+    and the 2023 reference). The sandbox adds it with its migration 0005;
+    when edx-platform added its table the research does not say, and only
+    Redwood's api reads it in the sandbox.
+    """
+
+    class Meta(ConfigurationModel.Meta):
+        app_label = "certificates"
+
+
 class CertificateGenerationCourseSetting(models.Model):
-    """Per-course certificate settings (added by migration 0003)."""
+    """Per-course certificate settings (added by migration 0003): self_generation_enabled is the course half
+    of self-generated certificates (api.has_self_generated_certificates_enabled)."""
 
     class Meta:
         app_label = "certificates"
@@ -256,3 +273,16 @@ class CertificateGenerationCourseSetting(models.Model):
     self_generation_enabled = models.BooleanField(default=False)
     include_hours_of_effort = models.BooleanField(default=None, null=True)
     language_specific_templates_enabled = models.BooleanField(default=False)
+
+    @classmethod
+    def get(cls, course_key):
+        """The latest row of the course (the real models.py: filter by course_key, latest created), or None."""
+        try:
+            return cls.objects.filter(course_key=course_key).latest()
+        except cls.DoesNotExist:
+            return None
+
+    @classmethod
+    def is_self_generation_enabled_for_course(cls, course_key):
+        setting = cls.get(course_key)
+        return bool(setting and setting.self_generation_enabled)

@@ -24,6 +24,30 @@ class SoftwareSecurePhotoVerification(models.Model):
     error_code = models.CharField(blank=True, max_length=50)
 
 
+def _remember_status(sender, instance, **kwargs):
+    instance._loaded_status = instance.status
+
+
+def _send_learner_now_verified(sender, instance, created, **kwargs):
+    """verify_student sends LEARNER_NOW_VERIFIED when an attempt is approved
+    (PhotoVerification.approve()); the sandbox: when a row is saved approved
+    and was not before (bulk_create sends nothing)."""
+    from openedx.core.djangoapps.signals.signals import LEARNER_NOW_VERIFIED
+    from openedx.core.release import has_auto_generation_policy
+    if not has_auto_generation_policy() or instance.status != "approved":
+        return
+    if not created and getattr(instance, "_loaded_status", None) == "approved":
+        return
+    instance._loaded_status = instance.status
+    LEARNER_NOW_VERIFIED.send(sender=SoftwareSecurePhotoVerification, user=instance.user)
+
+
+models.signals.post_init.connect(_remember_status, sender=SoftwareSecurePhotoVerification,
+                                 dispatch_uid="sandbox_idv_loaded_status")
+models.signals.post_save.connect(_send_learner_now_verified, sender=SoftwareSecurePhotoVerification,
+                                 dispatch_uid="sandbox_learner_now_verified")
+
+
 class IDVerificationService:
     """The part of lms/djangoapps/verify_student/services.py that certificates use."""
 

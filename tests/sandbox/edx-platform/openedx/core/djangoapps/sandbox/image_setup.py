@@ -2,8 +2,10 @@
 What provision.sh runs inside ONE platform process (`manage.py lms shell`):
 migrate every app except `certificates`, migrate `certificates` to 0001 and
 0003_allowlist_invalidation_history only (so 0002,
-0003_certificategenerationcoursesetting and 0004_merge stay pending, as on an
-upgraded real host; the applied one holds the allowlist and invalidation
+0003_certificategenerationcoursesetting, 0004_merge and
+0005_certificategenerationconfiguration stay pending, as on an upgraded real
+host; django-waffle's tables are migrated with the other apps, with no switch
+row, so certificates.auto_certificate_generation is off; the applied one holds the allowlist and invalidation
 tables that the demo data fills), create
 the cache table, load the demo data.
 

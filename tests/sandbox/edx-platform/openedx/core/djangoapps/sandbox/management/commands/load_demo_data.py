@@ -24,6 +24,7 @@ from lms.djangoapps.grades.models import PersistentCourseGrade
 from lms.djangoapps.verify_student.models import SoftwareSecurePhotoVerification
 from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 from openedx.core.djangoapps.sandbox.models import CourseCertificateSet
+from openedx.core.release import release_line
 
 User = get_user_model()
 UTC = datetime.timezone.utc
@@ -38,6 +39,7 @@ DEMO = "course-v1:edX+DemoX+Demo_Course"
 NOCERT = "course-v1:OpenedX+NoCert+2025"
 BENCH = "course-v1:OpenedX+Bench+2026"
 RULES = "course-v1:OpenedX+Rules+2026"
+AUDIT_ONLY = "course-v1:OpenedX+AuditOnly+2024"
 
 COURSES = [
     # id, display name, start, end, modes, has active certificate configuration
@@ -49,6 +51,18 @@ COURSES = [
     (RULES, "Certificate Rules Course", dt(2026, 1, 5), dt(2031, 6, 30), ["honor", "verified"], True),
 ]
 
+# Redwood only (demo_expectations.json "release_courses"): a course as Studio
+# creates it, with NO course_modes_coursemode row. Redwood's
+# common/djangoapps/course_modes/models.py then offers the single DEFAULT_MODE
+# built from lms/envs/common.py COURSE_MODE_DEFAULTS (slug "audit"), learners
+# are enrolled as audit, and is_eligible_for_certificate("audit") is False: a
+# learner who completed the course gets no certificate, not even a row
+# (docs/research/release-redwood.md section 3). The other releases keep
+# exactly their courses and counts.
+RELEASE_COURSES = {
+    "redwood": [(AUDIT_ONLY, "Audit Only Course", dt(2024, 6, 3), dt(2030, 6, 30), [], True)],
+}
+
 # Course Advanced Setting "Certificates Display Behavior" (CourseOverview
 # certificates_display_behavior). The certificate page shows a certificate
 # only when certificates_viewable_for_course() says so (self-paced, an early_*
@@ -58,7 +72,7 @@ COURSES = [
 # platform's default "end"; the running courses show certificates as soon as
 # they are issued, as their course teams would set it.
 DISPLAY_BEHAVIOR = {TOY: "end", DEMO: "early_no_info", NOCERT: "early_no_info", BENCH: "early_no_info",
-                    RULES: "early_no_info"}
+                    RULES: "early_no_info", AUDIT_ONLY: "early_no_info"}
 
 # (username, mode, active, passing, id_verified, existing certificate status or None)
 TOY_LEARNERS = [
@@ -124,6 +138,13 @@ RULES_EXTRAS = {
 LEARNERS = [(TOY, TOY_LEARNERS), (DEMO, DEMO_LEARNERS), (NOCERT, NOCERT_LEARNERS), (BENCH, BENCH_LEARNERS),
             (RULES, RULES_LEARNERS)]
 
+# Enrolled in the default mode (audit); "completed" = a passing grade. Their
+# users come after the rules learners, so no id of the other courses moves.
+AUDIT_ONLY_LEARNERS = [
+    ("auditonly_completed_%02d" % i, "audit", True, i < 3, i == 0, None) for i in range(4)
+]
+RELEASE_LEARNERS = {"redwood": [(AUDIT_ONLY, AUDIT_ONLY_LEARNERS)]}
+
 
 def stable_hex(text):
     return hashlib.md5(text.encode("utf-8")).hexdigest()
@@ -156,7 +177,10 @@ class Command(BaseCommand):
         for username, full in (("edx", "edX Admin"), ("staff", "Staff User")):
             UserProfile.objects.create(user=User.objects.get(username=username), name=full)
 
-        for course_id, name, start, end, modes, active in COURSES:
+        release = release_line()
+        courses = COURSES + RELEASE_COURSES.get(release, [])
+        learners = LEARNERS + RELEASE_LEARNERS.get(release, [])
+        for course_id, name, start, end, modes, active in courses:
             key = CourseKey.from_string(course_id)
             CourseOverview.objects.create(
                 id=key, display_name=name, org=key.org, display_number_with_default=key.course,
@@ -173,7 +197,7 @@ class Command(BaseCommand):
                 certificates=json.dumps(course_certificates(course_id, name) if active else []))
 
         # users, in a fixed order so that ids are deterministic on a fresh DB
-        all_rows = [(course_id, row) for course_id, rows in LEARNERS for row in rows]
+        all_rows = [(course_id, row) for course_id, rows in learners for row in rows]
         User.objects.bulk_create([
             User(username=row[0], email="%s@example.com" % row[0], password="!sandbox", is_active=True,
                  date_joined=dt(2012, 8, 1))
