@@ -27,24 +27,9 @@ description:
   - Reads only; never changes anything.
 extends_documentation_fragment:
   - openedx_platform
+  - openedx_course_ids
   - action_common_attributes
 options:
-  course_ids:
-    description:
-      - The course run ids (C(course-v1:ORG+COURSE+RUN) or C(ORG/COURSE/RUN)), as a list or as one
-        string of ids separated by commas; spaces around an id, empty entries and repeated ids are
-        dropped.
-      - At least one id is required, here or in O(course_id).
-    type: list
-    elements: str
-    aliases: [courses]
-  course_id:
-    description:
-      - More course ids, read the same way as O(course_ids) and reported first; for a playbook that
-        takes one course and a list of courses in two variables and passes both as given (as
-        C(playbooks/report.yml) does).
-    type: list
-    elements: str
   source:
     description:
       - V(auto) uses V(gen_cert_report) when its command file exists in O(platform_dir), else V(orm).
@@ -211,7 +196,7 @@ from ansible.module_utils.openedx_cert_report import (
     build_report,
     report_from_output,
 )
-from ansible.module_utils.openedx_course_key import CourseIdError, parse_course_ids
+from ansible.module_utils.openedx_course_key import COURSE_IDS_ARGUMENT_SPEC, module_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 
@@ -279,20 +264,15 @@ def assemble(course_ids, source, results, outputs=None):
 
 def main():
     argument_spec = dict(
-        course_ids=dict(type='list', elements='str', aliases=['courses']),
-        course_id=dict(type='list', elements='str'),
         source=dict(type='str', default='auto', choices=['auto', 'gen_cert_report', 'orm']),
         in_process=dict(type='bool', default=True),
         missing_courses=dict(type='str', default='fail', choices=['fail', 'report']),
     )
+    argument_spec.update(COURSE_IDS_ARGUMENT_SPEC)
     argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    try:
-        course_ids = parse_course_ids(('course_id', params['course_id']), ('course_ids', params['course_ids']))
-    except CourseIdError as exc:
-        module.fail_json(msg='%s; nothing was started' % exc, invalid_course_ids=exc.invalid,
-                         platform_starts=0)
+    course_ids = module_course_ids(module)
     source, why = choose_source(params['source'], params['platform_dir'])
     if source is None:
         module.fail_json(msg=why, platform_starts=0)

@@ -55,24 +55,9 @@ description:
     collects the result (see EXAMPLES and C(playbooks/generate.yml))."
 extends_documentation_fragment:
   - openedx_platform
+  - openedx_course_ids
   - action_common_attributes
 options:
-  course_ids:
-    description:
-      - The course run ids, new style C(course-v1:ORG+COURSE+RUN) or old style C(ORG/COURSE/RUN),
-        without leading or trailing slash, as a list or as one string of ids separated by commas;
-        spaces around an id, empty entries and repeated ids are dropped.
-      - At least one id is required, here or in O(course_id).
-    type: list
-    elements: str
-    aliases: [courses]
-  course_id:
-    description:
-      - More course ids, read the same way as O(course_ids) and handled first; for a playbook that
-        takes one course and a list of courses in two variables and passes both as given (as
-        C(playbooks/generate.yml) does).
-    type: list
-    elements: str
   method:
     description:
       - V(auto) picks V(ungenerated_certs) when that command file exists in O(platform_dir),
@@ -327,7 +312,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_cert_report import CERTIFICATE_STATUSES
-from ansible.module_utils.openedx_course_key import CourseIdError, parse_course_ids
+from ansible.module_utils.openedx_course_key import COURSE_IDS_ARGUMENT_SPEC, module_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
 from ansible.module_utils.openedx_state import write_json
@@ -630,8 +615,6 @@ def prepare_progress_file(module, path):
 
 def main():
     argument_spec = dict(
-        course_ids=dict(type='list', elements='str', aliases=['courses']),
-        course_id=dict(type='list', elements='str'),
         method=dict(type='str', default='auto', choices=['auto', 'ungenerated_certs', 'cert_generation']),
         force_status=dict(type='str', choices=list(CERTIFICATE_STATUSES)),
         insecure=dict(type='bool'),
@@ -644,14 +627,11 @@ def main():
         queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
         requeue_waiting=dict(type='bool', default=False),
     )
+    argument_spec.update(COURSE_IDS_ARGUMENT_SPEC)
     argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    try:
-        course_ids = parse_course_ids(('course_id', params['course_id']), ('course_ids', params['course_ids']))
-    except CourseIdError as exc:
-        module.fail_json(msg='%s; nothing was started' % exc, invalid_course_ids=exc.invalid,
-                         platform_starts=0)
+    course_ids = module_course_ids(module)
     if params['batch_size'] < 1:
         module.fail_json(msg='batch_size must be at least 1', platform_starts=0)
 

@@ -165,3 +165,23 @@ def parse_course_ids(*named_values):
         raise CourseIdError('no course id given: give at least one in %s (a list, or one string of ids '
                             'separated by commas), e.g. %s' % (' or '.join(names), EXAMPLE_NEW))
     return ids
+
+
+# The two course id options of the modules that work on courses
+# (doc_fragments/openedx_course_ids.py documents them).
+COURSE_IDS_ARGUMENT_SPEC = dict(
+    course_ids=dict(type='list', elements='str', aliases=['courses']),
+    course_id=dict(type='list', elements='str'),
+)
+
+
+def module_course_ids(module):
+    """The course ids of a module with COURSE_IDS_ARGUMENT_SPEC, course_id's
+    first; fails the module, before anything started, when they cannot be
+    used."""
+    try:
+        return parse_course_ids(('course_id', module.params['course_id']),
+                                ('course_ids', module.params['course_ids']))
+    except CourseIdError as exc:
+        module.fail_json(msg='%s; nothing was started' % exc, invalid_course_ids=exc.invalid,
+                         platform_starts=0)
