@@ -50,7 +50,8 @@ options:
     type: dict
     suboptions:
       configuration:
-        description: The whole configuration, with the rules of M(openedx_html_view_config)'s O(openedx_html_view_config#module:configuration).
+        description: The whole configuration, with the rules of the option C(configuration) of
+          M(openedx_html_view_config).
         type: dict
         required: true
       enabled:
