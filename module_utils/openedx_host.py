@@ -428,8 +428,8 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
                                FEATURES_PROXY_FILE, "exists" if features_proxy else "is missing"))
         features_proxy = by_release
     if release:
-        evidence.append("release %s placed from %s" % (release, "RELEASE_LINE" if release_source == "release_line"
-                                                         else "the files on disk"))
+        placed_by = "RELEASE_LINE" if release_source == "release_line" else "the files on disk"
+        evidence.append("release %s placed from %s" % (release, placed_by))
 
     name = release_name(release_line)
     cutoff, cutoff_source = _audit_cutoff_support(name, envs_dir)
