@@ -13,9 +13,11 @@ certificate configuration, then users, profiles, enrollments, persistent
 course grades, approved ID verifications; no certificate rows), at ten times
 the size and in honor mode: honor is a non-verified mode, so an active
 passing honor learner is what generation certifies, and a deterministic
-minority of audit enrollments (is_eligible_for_certificate("audit") is
-False) and of inactive enrollments gives a selection of learners by reason
-something to count. Rows are written with bulk_create, in chunks of
+minority of audit enrollments and of inactive enrollments gives a selection
+of learners by reason something to count. (Audit is the one mode that earns
+no certificate: CourseMode.is_eligible_for_certificate in edx-platform's
+common/djangoapps/course_modes/models.py is "mode_slug != AUDIT", with honor
+also refused only under FEATURES['DISABLE_HONOR_CERTIFICATES'].) Rows are written with bulk_create, in chunks of
 CHUNK learners, so that the image build stays fast and its memory small.
 
 Its users come after every user of the demo data (whatever load_demo_data
