@@ -45,8 +45,14 @@ old-django: $(foreach v,$(OLD_DJANGOS),.sandbox/old-django/$(v)/.stamp)
 	flock $(@D).lock sh -c 'test $@ -nt $< || { rm -rf $(@D) && python3 -m venv $(@D) && \
 	    $(@D)/bin/pip install --quiet --disable-pip-version-check --no-deps -r $< && touch $@; }'
 
+# One image per release line the sandbox emulates; each installs its own
+# requirements-RELEASE.txt when there is one (redwood: Django 4.2), else
+# tests/sandbox/requirements.txt (see tests/sandbox/README.md "Images and
+# packages per release").
+RELEASE_IMAGES := hawthorn lilac maple redwood verawood
+
 images: setup
-	$(SANDBOX) build hawthorn lilac maple
+	$(SANDBOX) build $(RELEASE_IMAGES)
 
 hosts: images
 	$(SANDBOX) up openedx-legacy hawthorn

@@ -12,9 +12,13 @@
 #                                   VOLUME-db that hosts given VOLUME share
 #   sandbox.sh down [NAME...]       remove hosts (all sandbox hosts by default)
 #   sandbox.sh env                  print the environment lines to use podman here
+#   sandbox.sh hash RELEASE         print what RELEASE's image is cached by (its
+#                                   sandbox.hash label before the base image's tag)
 #
 # Images are cached: a release image is rebuilt only when the sandbox's
-# sources (edx-platform, image/, requirements.txt) change.
+# sources (edx-platform, image/) or that release's requirements file change.
+# A release installs requirements-RELEASE.txt when there is one, else
+# requirements.txt; each file has its own wheelhouse under .sandbox/.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,10 +41,25 @@ CONF
 
 log() { printf 'sandbox: %s\n' "$*" >&2; }
 
+# The requirements file of one release: its own requirements-RELEASE.txt
+# (its Django major and libraries), else the sandbox's requirements.txt.
+requirements_file() {
+    local own="$HERE/requirements-$1.txt"
+    if [ -f "$own" ]; then echo "$own"; else echo "$HERE/requirements.txt"; fi
+}
+
+file_hash() { sha256sum "$1" | cut -c1-16; }
+
+# What a release image is built from: the platform, image/ and the content
+# of that release's requirements file only, so that editing another
+# release's file does not rebuild this one.
 sources_hash() {
-    (cd "$HERE" && find edx-platform image requirements.txt -type f \
+    local req
+    req="$(requirements_file "$1")"
+    { (cd "$HERE" && find edx-platform image -type f \
         ! -name '*.pyc' ! -path '*/__pycache__/*' ! -name '*.sqlite3' -print0 \
-        | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+        | LC_ALL=C sort -z | xargs -0 sha256sum)
+      echo "requirements $(file_hash "$req")"; } | sha256sum | cut -c1-16
 }
 
 # The packages a native Open edX host has that the toolkit touches:
@@ -70,32 +89,51 @@ build_base() {
     podman import --quiet --change 'CMD ["/sbin/init"]' "$tar" "$BASE_IMAGE" >/dev/null
 }
 
+# One wheelhouse per requirements file, named by the file's content
+# (.sandbox/wheels-HASH), so that releases sharing a file share its wheels
+# and a changed file builds new ones.
+wheelhouse() { echo "$STATE/wheels-$(file_hash "$1")"; }
+
 build_wheels() {
-    local wheels="$STATE/wheels" stamp
-    stamp="$(sha256sum "$HERE/requirements.txt" | cut -c1-16)"
-    if [ -f "$wheels/.stamp" ] && [ "$(cat "$wheels/.stamp")" = "$stamp" ]; then return; fi
-    log "building the wheelhouse for the platform's virtualenv"
+    local req="$1" wheels
+    wheels="$(wheelhouse "$req")"
+    [ -f "$wheels/.complete" ] && return
+    log "building the wheelhouse of ${req#"$ROOT"/}"
     rm -rf "$wheels" && mkdir -p "$wheels"
     # pip inside the container cannot verify TLS; the container installs
     # from these wheels with --no-index instead.
-    "$ROOT/.venv/bin/pip" wheel --quiet --wheel-dir "$wheels" -r "$HERE/requirements.txt"
-    echo "$stamp" > "$wheels/.stamp"
+    "$ROOT/.venv/bin/pip" wheel --quiet --wheel-dir "$wheels" -r "$req"
+    touch "$wheels/.complete"
+}
+
+# Wheelhouses of requirements files that no longer exist or have changed.
+prune_wheels() {
+    local keep=() req dir
+    for req in "$HERE"/requirements*.txt; do keep+=("$(wheelhouse "$req")"); done
+    for dir in "$STATE"/wheels "$STATE"/wheels-*; do
+        [ -d "$dir" ] || continue
+        [[ " ${keep[*]} " == *" $dir "* ]] || rm -rf "$dir"
+    done
 }
 
 build_release() {
-    local release="$1" hash image current
+    local release="$1" hash image current req wheels
     # A new base image (another package list) means new release images.
-    hash="$(sources_hash)-${BASE_IMAGE##*:}"
+    hash="$(sources_hash "$release")-${BASE_IMAGE##*:}"
     image="localhost/openedx-sandbox:$release"
     current="$(podman image inspect --format '{{ index .Labels "sandbox.hash" }}' "$image" 2>/dev/null || true)"
     if [ "$current" = "$hash" ]; then return; fi
-    log "building the $release image"
+    req="$(requirements_file "$release")"
+    build_wheels "$req"
+    wheels="$(wheelhouse "$req")"
+    log "building the $release image (${req#"$ROOT"/})"
     local ctx="$STATE/context"
     rm -rf "$ctx" && mkdir -p "$ctx"
-    cp -a "$STATE/wheels" "$ctx/wheels"
+    cp -a "$wheels" "$ctx/wheels"
+    rm -f "$ctx/wheels/.complete"
     cp -a "$HERE/image" "$ctx/image"
     cp -a "$HERE/edx-platform" "$ctx/edx-platform"
-    cp "$HERE/requirements.txt" "$ctx/requirements.txt"
+    cp "$req" "$ctx/requirements.txt"
     find "$ctx" \( -name '__pycache__' -o -name '*.sqlite3' \) -prune -exec rm -rf {} +
     podman build --quiet --network=none --build-arg RELEASE="$release" \
         --build-arg BASE_IMAGE="$BASE_IMAGE" --label "sandbox.hash=$hash" \
@@ -106,7 +144,7 @@ build_release() {
 
 cmd_build() {
     build_base
-    build_wheels
+    prune_wheels
     local release
     for release in "${@:-hawthorn maple}"; do
         for r in $release; do build_release "$r"; done
@@ -191,6 +229,7 @@ case "${1:-}" in
     up) shift; cmd_up "$@" ;;
     db) shift; cmd_build "$2"; db_up "$@" ;;
     down) shift; cmd_down "$@" ;;
+    hash) shift; sources_hash "${1:?sandbox.sh hash RELEASE}" ;;
     env) echo "export CONTAINERS_CONF=$CONTAINERS_CONF CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF" ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

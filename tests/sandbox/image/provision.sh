@@ -1,13 +1,18 @@
 #!/bin/bash
 # Install the sandbox Open edX platform into an image (run as root during
-# `podman build`, no network):   /tmp/sandbox/provision.sh hawthorn|lilac|maple
+# `podman build`, no network):
+#   /tmp/sandbox/provision.sh hawthorn|lilac|maple|redwood|verawood
 #
-# Expects (laid out by the Containerfile):
+# Expects (laid out by the Containerfile from sandbox.sh's build context):
 #   /tmp/sandbox/edx-platform/   the sandbox platform (tests/sandbox/edx-platform)
-#   /tmp/sandbox/wheels/         wheels of tests/sandbox/requirements.txt
+#   /tmp/sandbox/requirements.txt
+#                                the RELEASE's requirements file
+#                                (tests/sandbox/requirements-RELEASE.txt when there
+#                                is one, else tests/sandbox/requirements.txt)
+#   /tmp/sandbox/wheels/         the wheels of that file (nothing else)
 #   /tmp/sandbox/files/          config templates (this folder's files/)
-#   requirements: /tmp/sandbox/requirements.txt, else /tmp/sandbox/wheels/requirements.txt,
-#                 else every wheel of the wheelhouse is installed.
+#   Without /tmp/sandbox/requirements.txt: /tmp/sandbox/wheels/requirements.txt,
+#   else every wheel of the wheelhouse is installed.
 # SANDBOX_SRC overrides /tmp/sandbox (for tests).
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -16,8 +21,10 @@ umask 022
 RELEASE="${1:-}"
 case "$RELEASE" in
     hawthorn) GENERATION=legacy; SETTINGS=aws ;;
-    lilac|maple) GENERATION=modern; SETTINGS=production ;;
-    *) echo "usage: $0 hawthorn|lilac|maple" >&2; exit 2 ;;
+    # Redwood and Verawood as a native host has them: the modern layout
+    # (YAML config, systemd units) and the settings module "production".
+    lilac|maple|redwood|verawood) GENERATION=modern; SETTINGS=production ;;
+    *) echo "usage: $0 hawthorn|lilac|maple|redwood|verawood" >&2; exit 2 ;;
 esac
 
 SRC="${SANDBOX_SRC:-/tmp/sandbox}"
@@ -55,7 +62,10 @@ case "$RELEASE" in
     hawthorn) rm -f "$CMDS/cert_generation.py" "$PLATFORM/lms/envs/production.py" "$PLATFORM/cms/envs/production.py" ;;
     lilac)    rm -f "$CMDS/gen_cert_report.py" \
                     "$CMDS/cert_generation.py" "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
-    maple)    rm -f "$CMDS/gen_cert_report.py" "$CMDS/ungenerated_certs.py" \
+    # Redwood and Verawood ship what Maple ships of these (release.py
+    # RELEASE_COMMANDS_REMOVED, RELEASE_SETTINGS).
+    maple|redwood|verawood)
+              rm -f "$CMDS/gen_cert_report.py" "$CMDS/ungenerated_certs.py" \
                     "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
 esac
 # the sandbox's own test settings are not part of a host
@@ -85,6 +95,10 @@ chown -R edxapp:www-data "$VENV"
     echo "# Environment for the edxapp platform (written by the sandbox provisioning)"
     echo "export EDX_PLATFORM_SETTINGS=\"$SETTINGS\""
     echo "export SERVICE_VARIANT_DEFAULT=\"lms\""
+    # Studio reads CMS_CFG from Nutmeg on (Redwood, Verawood), STUDIO_CFG
+    # before (Lilac, Maple), and STUDIO_CFG as a deprecated fallback after:
+    # every modern host gets both, naming the same file, so that one
+    # environment serves each line and none warns.
     if [ "$GENERATION" = modern ]; then
         echo "export LMS_CFG=\"/edx/etc/lms.yml\""
         echo "export STUDIO_CFG=\"/edx/etc/studio.yml\""

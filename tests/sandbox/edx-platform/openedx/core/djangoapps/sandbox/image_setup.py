@@ -7,7 +7,8 @@ migrate every app except `certificates`, migrate `certificates` to 0001 and
 host; django-waffle's tables are migrated with the other apps, with no switch
 row, so certificates.auto_certificate_generation is off; the applied one holds the allowlist and invalidation
 tables that the demo data fills), create
-the cache table, load the demo data.
+the cache table, load the demo data, and on the lines of
+load_large_course.LARGE_COURSE_RELEASES the 30,000-learner course.
 
     python manage.py lms --settings=S shell -c \
         "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()"
@@ -16,6 +17,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+
+from openedx.core.djangoapps.sandbox.management.commands.load_large_course import LARGE_COURSE_RELEASES
+from openedx.core.release import release_line
 
 
 def migrate_all_but_certificates(verbosity=0):
@@ -33,3 +37,5 @@ def setup(load_data=True, verbosity=0):
     call_command("createcachetable", verbosity=verbosity)
     if load_data:
         call_command("load_demo_data")
+        if release_line() in LARGE_COURSE_RELEASES:
+            call_command("load_large_course")

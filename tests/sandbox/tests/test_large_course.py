@@ -1,0 +1,91 @@
+"""The 30,000-learner course of load_large_course matches demo_expectations.json
+"large_courses" (counted with SQL), follows the demo data's users without
+moving any of them, and is loaded by image_setup only on the lines of
+LARGE_COURSE_RELEASES."""
+import ast
+import shutil
+import sys
+import time
+
+from conftest import EXPECTATIONS, PLATFORM, Host, _build_base_db
+from test_demo_data import check_course
+
+sys.path.insert(0, str(PLATFORM))
+from openedx.core.release import KNOWN_RELEASES  # noqa: E402
+
+COMMAND = PLATFORM / "openedx/core/djangoapps/sandbox/management/commands/load_large_course.py"
+LARGE = EXPECTATIONS["large_courses"]
+
+
+def large_course_releases():
+    """LARGE_COURSE_RELEASES as the command module writes it (read without
+    importing it: the module needs Django's settings)."""
+    for node in ast.parse(COMMAND.read_text()).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["LARGE_COURSE_RELEASES"]:
+            return tuple(ast.literal_eval(node.value))
+    raise AssertionError("no LARGE_COURSE_RELEASES in %s" % COMMAND)
+
+
+def demo_users_total(release):
+    """The users load_demo_data writes on a line: its release courses'
+    users_total when it has some, else users.total."""
+    return EXPECTATIONS["release_courses"].get(release, {}).get("users_total", EXPECTATIONS["users"]["total"])
+
+
+def test_large_course_lines_are_known_or_coming():
+    """Every line of the list is a release line of release.py, or verawood
+    (the line added on another branch: until it is merged, the test below
+    runs on redwood)."""
+    releases = large_course_releases()
+    assert releases
+    assert set(releases) <= set(KNOWN_RELEASES) | {"verawood"}
+
+
+def test_large_course_counts(tmp_path, base_db_redwood):
+    images = [r for r in large_course_releases() if r in KNOWN_RELEASES]
+    if images:
+        # A line whose image carries the course: image_setup loads it.
+        release = images[0]
+        db = _build_base_db(tmp_path, release)
+        host = Host(tmp_path, release, db)
+    else:
+        # Until verawood is a release line here: redwood's demo DB, where
+        # image_setup left the course out, then the command by hand.
+        release = "redwood"
+        db = tmp_path / "edxapp.sqlite3"
+        shutil.copy(base_db_redwood, db)
+        host = Host(tmp_path, release, db)
+        for course in LARGE:
+            assert host.sql("SELECT COUNT(*) FROM course_overviews_courseoverview WHERE id=?", (course,)) == [(0,)]
+        assert host.sql("SELECT COUNT(*) FROM auth_user") == [(demo_users_total(release),)]
+        started = time.monotonic()
+        host.manage("lms", "load_large_course", check=True)
+        print("load_large_course on SQLite: %.1f s" % (time.monotonic() - started))
+    q = host.sql
+    first = demo_users_total(release) + 1
+    added = sum(exp["users_added"] for exp in LARGE.values())
+    assert q("SELECT COUNT(*) FROM auth_user") == [(first - 1 + added,)]
+    for course, exp in LARGE.items():
+        check_course(q, course, exp, first)
+        enr = exp["enrollments"]
+        assert enr["total"] == enr["active"] + enr["inactive"] == exp["users_added"]
+        assert dict(q("SELECT mode, COUNT(*) FROM student_courseenrollment WHERE course_id=? AND is_active=1 "
+                      "GROUP BY mode", (course,))) == enr["active_by_mode"]
+        assert q("SELECT MAX(user_id) FROM student_courseenrollment WHERE course_id=?", (course,)) == [
+            (first - 1 + exp["users_added"],)]
+        by_reason = dict(q(
+            "SELECT CASE WHEN e.mode = 'audit' THEN 'audit' WHEN g.passed_timestamp IS NOT NULL "
+            "THEN 'honor_passing' ELSE 'honor_not_passing' END, COUNT(*) FROM student_courseenrollment e "
+            "JOIN grades_persistentcoursegrade g ON g.user_id = e.user_id AND g.course_id = e.course_id "
+            "WHERE e.course_id=? AND e.is_active=1 GROUP BY 1", (course,)))
+        assert by_reason == exp["active_by_reason"]
+        assert q("SELECT has_any_active_web_certificate FROM course_overviews_courseoverview WHERE id=?",
+                 (course,)) == [(int(exp["active_certificate_configuration"]),)]
+        assert q("SELECT COUNT(*) FROM sandbox_coursecertificateset WHERE course_id=? AND certificates != '[]'",
+                 (course,)) == [(1,)]
+    # The demo data is unchanged: every course and first id of demo_expectations.json.
+    for course, exp in EXPECTATIONS["courses"].items():
+        check_course(q, course, exp, EXPECTATIONS["users"]["first_learner_id"][course])
+    # A second run changes nothing.
+    host.manage("lms", "load_large_course", check=True)
+    assert q("SELECT COUNT(*) FROM auth_user") == [(first - 1 + added,)]
