@@ -1,6 +1,7 @@
 """site.yml's generation policy and course modes on sandbox hosts (issue 13).
 
-On each release of POLICY_RELEASES: the policy variables write the waffle
+On each release of POLICY_RELEASES (Maple, the last release before the
+policy mattered; Redwood; Verawood, the newest): the policy variables write the waffle
 switch, the self-generation configuration, a course's generation setting and
 course modes (checked with SQL on the host's MariaDB), in the ONE platform
 process the role already starts; check mode changes nothing and shows what
@@ -30,8 +31,8 @@ DEMO = "course-v1:edX+DemoX+Demo_Course"
 BENCH = "course-v1:OpenedX+Bench+2026"
 SWITCH = "certificates.auto_certificate_generation"
 
-POLICY_RELEASES = ["maple", "verawood"]
-AUTO_GENERATION_RELEASES = ["verawood"]
+POLICY_RELEASES = ["maple", "redwood", "verawood"]
+AUTO_GENERATION_RELEASES = ["redwood", "verawood"]
 
 POLICY_VARS = {
     "openedx_certificates_auto_generation": True,
