@@ -23,6 +23,15 @@ description:
     the two settings modules exists, it decides (C(aws.py) means V(legacy), C(production.py) means V(modern));
     when both or neither exist, the release line decides (V(legacy) up to Hawthorn, V(modern) from Ironwood on)."
   - The release line is read from C(openedx/core/release.py) (C(RELEASE_LINE)) with a regular expression.
+  - "The release (RV(ansible_facts.openedx.release)) is the one C(RELEASE_LINE) names (C(redwood),
+    C(open-release/redwood.3), C(release/ulmo.3), ...). When C(RELEASE_LINE) names none (V(master) on an
+    unreleased checkout, or no file) the files place it at the oldest release they prove:
+    C(openedx/core/lib/features_setting_proxy.py) (the FEATURES proxy) means Ulmo or later,
+    C(lms/djangoapps/certificates/management/commands/regenerate_noidv_cert.py) Nutmeg or later,
+    C(cert_generation.py) Maple or later. When nothing places it the release is null and
+    RV(ansible_facts.openedx.release_problem) says why (the certificates role refuses such a host)."
+  - The module fails when C(RELEASE_LINE) names a release it does not know (a release after Verawood, a fork's
+    own name), since where that release reads the certificate flag cannot be told, and it is not guessed.
   - The module fails when O(platform_dir) holds no platform (neither C(manage.py) nor C(lms/envs)).
   - Editing C(lms.env.json) on a modern host changes nothing the platform reads; use this module's
     RV(ansible_facts.openedx.config_files) to pick the file to edit.
@@ -203,9 +212,54 @@ ansible_facts:
           type: dict
           sample: {lms: lms, cms: cms, workers: "edxapp_worker:"}
         commands:
-          description: Which certificate management commands exist (C(ungenerated_certs), C(gen_cert_report), C(cert_generation)).
+          description: Which certificate management commands exist (C(ungenerated_certs), C(gen_cert_report),
+            C(cert_generation), C(regenerate_noidv_cert)).
           type: dict
-          sample: {ungenerated_certs: true, gen_cert_report: false, cert_generation: false}
+          sample: {ungenerated_certs: false, gen_cert_report: false, cert_generation: true, regenerate_noidv_cert: true}
+        release:
+          description:
+            - The release the host runs, lower-case (V(hawthorn) ... V(maple), V(nutmeg), V(olive), V(palm),
+              V(quince), V(redwood), V(sumac), V(teak), V(ulmo), V(verawood)); for an unnamed release line, the
+              oldest release the files prove (see the description). Null when nothing places it.
+          type: str
+          sample: verawood
+        release_source:
+          description: V(release_line) or V(files), how RV(ansible_facts.openedx.release) was placed; null when it
+            was not.
+          type: str
+          sample: release_line
+        release_problem:
+          description: Why the release could not be placed, or null.
+          type: str
+        features_proxy:
+          description:
+            - Whether C(FEATURES) is a proxy over flat settings (Ulmo and later, C(features_setting_proxy.py)).
+              There a C(FEATURES) block in the YAML config is still copied into the flat settings, and a flat
+              top-level key is a setting too. The release line decides when it names a release; a file that
+              contradicts it gives a warning.
+          type: bool
+          sample: true
+        html_view_flag_keys:
+          description:
+            - The dotted config keys to set to turn on HTML certificates for every reader of this release, for
+              M(openedx_env_config).
+            - "V([FEATURES.CERTIFICATES_HTML_VIEW]) up to Teak (the C(FEATURES) block is where the platform
+              reads it); from Ulmo on also the flat top-level C(CERTIFICATES_HTML_VIEW): Ulmo and Verawood read
+              C(settings.FEATURES), which the YAML C(FEATURES) block feeds, and Studio on master after Verawood
+              reads the flat setting, which the flat key feeds."
+          type: list
+          elements: str
+          sample: [FEATURES.CERTIFICATES_HTML_VIEW, CERTIFICATES_HTML_VIEW]
+        certificate_policy:
+          description:
+            - Which parts of the certificate generation policy the platform on disk has, read from its files.
+            - C(auto_generation_switch) - the waffle switch C(certificates.auto_certificate_generation) (named in
+              C(lms/djangoapps/certificates/config.py)).
+            - C(self_generation_configuration) - the model C(CertificateGenerationConfiguration) (in
+              C(lms/djangoapps/certificates/models.py)).
+            - C(course_generation_settings) - the model C(CertificateGenerationCourseSetting) (same file).
+          type: dict
+          sample: {auto_generation_switch: true, self_generation_configuration: true, course_generation_settings: true}
         audit_cert_cutoff_supported:
           description: Whether the release still reads C(AUDIT_CERT_CUTOFF_DATE) (up to Lilac; removed in Maple).
           type: bool

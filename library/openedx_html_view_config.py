@@ -215,39 +215,22 @@ platform_starts:
   sample: 1
 '''
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_html_config import validate_configuration, format_problems
+from ansible.module_utils.openedx_lms_process import (
+    fail_with_op,
+    html_view_op,
+    migrate_op,
+    report_html_view,
+    report_migrations,
+    split_results,
+)
 from ansible.module_utils.openedx_platform import (
     MIGRATION_ARGUMENT_SPEC,
     MIGRATION_REQUIRED_BY,
     PLATFORM_ARGUMENT_SPEC,
-    mask,
-    migration_credentials,
-    migration_failure_hint,
-    op_failure,
     run_platform_ops,
-    secret_values,
 )
-
-
-def _public(state):
-    """The part of a row state that the module returns."""
-    if state is None:
-        return None
-    public = dict(enabled=state.get('enabled'), configuration=state.get('configuration'))
-    for key in ('id', 'change_date', 'changed_by', 'parse_error'):
-        if state.get(key) is not None:
-            public[key] = state[key]
-    return public
-
-
-def _diff_text(state):
-    if state is None:
-        return ''
-    shown = dict(enabled=state.get('enabled'), configuration=state.get('configuration'))
-    return json.dumps(mask(shown), indent=2, sort_keys=True) + '\n'
 
 
 def main():
@@ -272,73 +255,28 @@ def main():
                          problems=['%s: %s' % item for item in problems], **result)
 
     apply = not module.check_mode
+    html_view = dict(enabled=params['enabled'], configuration=params['configuration'],
+                     username=params['username'])
     ops = []
     if params['migrate_first']:
-        ops.append({'op': 'migrate', 'apply': apply, 'credentials': migration_credentials(params)})
-    ops.append({'op': 'html_view_config', 'apply': apply, 'username': params['username'] or None,
-                'wanted': {'enabled': params['enabled'],
-                           'configuration': params['configuration']}})
+        ops.append(migrate_op(params, apply))
+    ops.append(html_view_op(html_view, apply))
     results = run_platform_ops(module, params['service'], ops)
     result['platform_starts'] = 1
 
-    by_op = {}
-    failure = None
-    for item in results:
-        if item.get('failed'):
-            failure = item
-            break
-        by_op[item.get('op')] = item
-
+    by_op, failure = split_results(results)
     if params['migrate_first']:
-        migrated = by_op.get('migrate')
-        if migrated is not None:
-            result['migrations'] = dict(pending=migrated.get('pending', []),
-                                        applied=migrated.get('applied', []))
-            if migrated.get('applied'):
-                result['changed'] = True
-            if apply and migrated.get('remaining'):
-                module.fail_json(msg='migrate of %s left migrations pending: %s'
-                                 % (params['service'], ', '.join(migrated['remaining'])), **result)
-
+        report_migrations(module, params, by_op, failure, result, apply, params['service'])
     if failure is not None:
-        if failure.get('op') == 'migrate':
-            # Migrations run one by one and are not rolled back: those applied
-            # before the failing one stay applied, and that is a change.
-            result['migrations'] = dict(pending=failure.get('pending', []),
-                                        applied=failure.get('applied', []),
-                                        remaining=failure.get('remaining', []),
-                                        failed_migration=failure.get('failed_migration'))
-            result['changed'] = bool(failure.get('applied'))
-        result.update(op_failure(module, failure))
-        if failure.get('op') == 'migrate':
-            result['msg'] += mask(migration_failure_hint(failure.get('error') or failure.get('msg'), params),
-                                  secret_values(params))
-        module.fail_json(**result)
+        fail_with_op(module, params, failure, result)
 
     outcome = by_op.get('html_view_config')
     if outcome is None:
         module.fail_json(msg='the platform process returned no html_view_config result', **result)
-    if outcome.get('table_missing'):
-        module.warn('the certificate HTML view configuration table does not exist yet (its '
-                    'migration is pending); a real run migrates first, then writes the row')
-
-    before = outcome.get('before')
-    after = outcome.get('after')
-    changed = bool(outcome.get('changed'))
-    wanted_state = dict(enabled=params['enabled'], configuration=params['configuration'])
-    if changed:
-        result['changed'] = True
-    result.update(previous=mask(_public(before)), current=mask(_public(after)),
-                  row_id=outcome.get('row_id'), rows=outcome.get('rows'))
+    diff = report_html_view(module, outcome, html_view, apply, result)
     if module._diff:
-        result['diff'] = dict(
-            before=_diff_text(before),
-            after=_diff_text(after if apply else (wanted_state if changed else before)),
-            before_header='CertificateHtmlViewConfiguration (row %s)' % (before or {}).get('id'),
-            after_header='CertificateHtmlViewConfiguration (%s)'
-            % ('row %s' % outcome.get('row_id') if apply or not changed else 'new row'),
-        )
-    if changed:
+        result['diff'] = diff
+    if outcome.get('changed'):
         result['msg'] = 'a new configuration row %s' % ('was written' if apply else 'would be written')
     else:
         result['msg'] = 'the configuration in force already matches'

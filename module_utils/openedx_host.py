@@ -35,15 +35,45 @@ SUPERVISORCTL = "/edx/bin/supervisorctl"
 SYSTEMD_UNIT_DIRS = ("/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system")
 
 CERT_COMMANDS_DIR = "lms/djangoapps/certificates/management/commands"
-CERT_COMMANDS = ("ungenerated_certs", "gen_cert_report", "cert_generation")
+CERT_COMMANDS = ("ungenerated_certs", "gen_cert_report", "cert_generation", "regenerate_noidv_cert")
 
 # Release lines, oldest first. AUDIT_CERT_CUTOFF_DATE exists up to Lilac and
 # was removed in Maple.
 LEGACY_RELEASES = ("aspen", "birch", "cypress", "dogwood", "eucalyptus", "ficus", "ginkgo", "hawthorn")
 MODERN_WITH_CUTOFF = ("ironwood", "juniper", "koa", "lilac")
 MODERN_WITHOUT_CUTOFF = ("maple", "nutmeg", "olive", "palm", "quince", "redwood", "sumac", "teak",
-                         "ulmo", "verawood", "willow")
+                         "ulmo", "verawood")
 CUTOFF_RELEASES = LEGACY_RELEASES + MODERN_WITH_CUTOFF
+# Every release this module can place, oldest first. A RELEASE_LINE naming
+# any other release (a newer one, a fork's own name) is refused: what it
+# reads and can do is not known here, and guessing would write the flag
+# where the platform may not read it.
+KNOWN_RELEASES = LEGACY_RELEASES + MODERN_WITH_CUTOFF + MODERN_WITHOUT_CUTOFF
+# RELEASE_LINE of an unreleased checkout (edx-platform's master says
+# "master"); such a host is placed from the files on disk instead.
+UNNAMED_RELEASE_LINES = ("master", "")
+
+# From Ulmo on (edx-platform PR #37067, September 2025; see
+# docs/research/release-ulmo-verawood.md 1.1-1.4) FEATURES is a proxy over
+# the flat settings (openedx/core/lib/features_setting_proxy.py): the YAML
+# FEATURES block is still copied into flat settings, and a flat top-level
+# YAML key is a setting of its own. Ulmo and Verawood read the certificate
+# flag through FEATURES; Studio's URLconf on master after Verawood reads the
+# flat setting. Writing both keys (FEATURES block and flat key) turns the
+# flag on for both kinds of reader.
+FEATURES_PROXY_FILE = "openedx/core/lib/features_setting_proxy.py"
+FIRST_FEATURES_PROXY_RELEASE = "ulmo"
+HTML_VIEW_FLAG_FEATURES_KEY = "FEATURES.CERTIFICATES_HTML_VIEW"
+HTML_VIEW_FLAG_FLAT_KEY = "CERTIFICATES_HTML_VIEW"
+
+# The generation policy (docs/research/release-redwood.md 2.1, 2.4): the
+# waffle switch certificates.auto_certificate_generation (created
+# 2017-09-14, so Hawthorn on) is defined in the certificates app's config.py;
+# CertificateGenerationConfiguration and CertificateGenerationCourseSetting
+# (self-generated certificates) are in its models.py; the files on disk say
+# whether a host has them.
+CERTIFICATES_CONFIG_PY = "lms/djangoapps/certificates/config.py"
+CERTIFICATES_MODELS_PY = "lms/djangoapps/certificates/models.py"
 
 # The URL of a learner's certificate page, as a pattern for str.format
 # (lms/djangoapps/certificates/urls.py; see the toolkit's
@@ -83,12 +113,14 @@ def read_release_line(platform_dir):
 
 
 def release_name(release_line):
-    """'lilac' from 'lilac', 'open-release/lilac.3', 'Lilac'; None when unknown."""
+    """'lilac' from 'lilac', 'open-release/lilac.3', 'Lilac'; 'ulmo' from
+    'release/ulmo.3' (the branch name from Teak on); None when unknown."""
     if not release_line:
         return None
     value = release_line.strip().lower()
-    if value.startswith("open-release/"):
-        value = value[len("open-release/"):]
+    for prefix in ("open-release/", "release/"):
+        if value.startswith(prefix):
+            value = value[len(prefix):]
     match = re.match(r"[a-z]+", value)
     return match.group(0) if match else None
 
@@ -100,6 +132,77 @@ def release_generation(release_line):
     if name in MODERN_WITH_CUTOFF or name in MODERN_WITHOUT_CUTOFF:
         return "modern"
     return None
+
+
+def release_index(name):
+    """Position of a release name in KNOWN_RELEASES (oldest first), or None."""
+    return KNOWN_RELEASES.index(name) if name in KNOWN_RELEASES else None
+
+
+def is_release_at_least(name, first):
+    index = release_index(name)
+    return index is not None and index >= KNOWN_RELEASES.index(first)
+
+
+def place_release(platform_dir, release_line, commands):
+    """(release name, how it was placed, problem) for a host.
+
+    A RELEASE_LINE naming a known release places it ("release_line"). For
+    an unnamed line (master, none at all) the files place it at the oldest
+    release they prove ("files"): the FEATURES proxy file means Ulmo or
+    later, regenerate_noidv_cert Nutmeg or later (the research read it in a
+    January 2022 copy), cert_generation Maple or later. When nothing
+    places it the name is None and ``problem`` says why. A RELEASE_LINE
+    naming a release this module does not know raises DetectionError.
+    """
+    name = release_name(release_line)
+    if release_line and release_line.strip().lower() not in UNNAMED_RELEASE_LINES:
+        if name in KNOWN_RELEASES:
+            return name, "release_line", None
+        raise DetectionError(
+            "RELEASE_LINE %r in %s names a release this toolkit does not know (it knows %s to %s): where "
+            "it reads the certificate flag and which generation policy it has cannot be told, and guessing "
+            "could write the flag where the platform never reads it. Use a toolkit version that knows this "
+            "release" % (release_line, os.path.join(platform_dir, "openedx/core/release.py"),
+                         KNOWN_RELEASES[0], KNOWN_RELEASES[-1]))
+    if os.path.isfile(os.path.join(platform_dir, FEATURES_PROXY_FILE)):
+        return FIRST_FEATURES_PROXY_RELEASE, "files", None
+    if commands.get("regenerate_noidv_cert"):
+        return "nutmeg", "files", None
+    if commands.get("cert_generation"):
+        return "maple", "files", None
+    return None, None, (
+        "cannot place the release of %s: RELEASE_LINE is %s, and none of %s, %s/regenerate_noidv_cert.py or "
+        "%s/cert_generation.py exists" % (
+            platform_dir, repr(release_line) if release_line else "missing", FEATURES_PROXY_FILE,
+            CERT_COMMANDS_DIR, CERT_COMMANDS_DIR))
+
+
+def html_view_flag_keys(release, features_proxy):
+    """The dotted config keys that turn the certificate flag on for every
+    reader of this release: the FEATURES block always; with the FEATURES
+    proxy (Ulmo on) also the flat top-level key."""
+    if features_proxy:
+        return [HTML_VIEW_FLAG_FEATURES_KEY, HTML_VIEW_FLAG_FLAT_KEY]
+    return [HTML_VIEW_FLAG_FEATURES_KEY]
+
+
+def _file_mentions(path, marker):
+    text = _read_text(path)
+    return bool(text and marker in text)
+
+
+def certificate_policy_support(platform_dir):
+    """What of the generation policy the platform on disk has, from the files
+    that define it (see the constants above): never from a release table,
+    which would be a guess for releases whose files were not read."""
+    models_py = os.path.join(platform_dir, CERTIFICATES_MODELS_PY)
+    return {
+        "auto_generation_switch": _file_mentions(os.path.join(platform_dir, CERTIFICATES_CONFIG_PY),
+                                                 "auto_certificate_generation"),
+        "self_generation_configuration": _file_mentions(models_py, "class CertificateGenerationConfiguration"),
+        "course_generation_settings": _file_mentions(models_py, "class CertificateGenerationCourseSetting"),
+    }
 
 
 def read_env_file(path):
@@ -315,6 +418,18 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
 
     commands_dir = os.path.join(platform_dir, CERT_COMMANDS_DIR)
     commands = dict((name, os.path.isfile(os.path.join(commands_dir, name + ".py"))) for name in CERT_COMMANDS)
+    release, release_source, release_problem = place_release(platform_dir, release_line, commands)
+    features_proxy = os.path.isfile(os.path.join(platform_dir, FEATURES_PROXY_FILE))
+    if release_source == "release_line":
+        by_release = is_release_at_least(release, FIRST_FEATURES_PROXY_RELEASE)
+        if features_proxy != by_release:
+            warnings.append("RELEASE_LINE %r says the FEATURES proxy %s but %s %s; trusting the release line"
+                            % (release_line, "exists" if by_release else "does not exist",
+                               FEATURES_PROXY_FILE, "exists" if features_proxy else "is missing"))
+        features_proxy = by_release
+    if release:
+        placed_by = "RELEASE_LINE" if release_source == "release_line" else "the files on disk"
+        evidence.append("release %s placed from %s" % (release, placed_by))
 
     name = release_name(release_line)
     cutoff, cutoff_source = _audit_cutoff_support(name, envs_dir)
@@ -345,6 +460,12 @@ def detect(platform_dir=DEFAULT_PLATFORM_DIR, generation="auto", config_root=Non
         "supervisorctl": SUPERVISORCTL if service_manager == "supervisor" else None,
         "services": services,
         "commands": commands,
+        "release": release,
+        "release_source": release_source,
+        "release_problem": release_problem,
+        "features_proxy": features_proxy,
+        "html_view_flag_keys": html_view_flag_keys(release, features_proxy),
+        "certificate_policy": certificate_policy_support(platform_dir),
         "audit_cert_cutoff_supported": cutoff,
         "audit_cert_cutoff_source": cutoff_source,
         "lms_https": lms_https,

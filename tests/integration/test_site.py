@@ -131,7 +131,7 @@ def test_migrations_run_as_the_migration_user(modern_host, playbook):
                                                        "openedx_host_migration_db_password": ""})
     assert without.rc != 0
     [(task, _host, failed)] = without.failures()
-    assert task == "Apply the LMS migrations and seed the HTML view configuration", task
+    assert task == "Apply the LMS migrations, the HTML view configuration and the generation policy", task
     assert "CREATE command denied to user 'edxapp001'" in failed["msg"], failed["msg"]
     assert "openedx_host_migration_db_user" in failed["msg"] and "openedx_host_migration_db_password" in failed["msg"]
     migrations = failed["migrations"]

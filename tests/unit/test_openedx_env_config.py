@@ -692,3 +692,33 @@ def test_json_non_standard_spacing_edited_in_place(tmp_path):
     result = run({"path": str(path), "settings": {"B": 2, "C.y": True}})
     assert result["changed"] and warnings_of(result) == []
     assert path.read_text() == '{\n    "A" : 1.50,\n    "B": 2,\n    "C":   {"x": [1, 2], "y": true}\n}\n'
+
+
+# Issue 13: from Ulmo on the role sets the flag at both keys of the
+# openedx.html_view_flag_keys fact, the FEATURES block and the flat key.
+ULMO_LMS_YML = """# Tutor-like config
+FEATURES:
+  ENABLE_DISCUSSION_SERVICE: true
+LMS_ROOT_URL: https://lms.example.com
+SECRET_KEY: s3cr3t-value
+"""
+
+
+def test_yaml_flag_at_both_keys_of_the_release(tmp_path):
+    from ansible.module_utils import openedx_host
+    path = tmp_path / "lms.yml"
+    path.write_text(ULMO_LMS_YML)
+    keys = openedx_host.html_view_flag_keys("verawood", True)
+    settings = dict((key, True) for key in keys)
+    first = run_module(MOD, {"path": str(path)}, diff=True)
+    assert first["changed"] is False
+    first = run_module(MOD, {"path": str(path), "settings": settings}, diff=True)
+    assert first["changed"] is True
+    assert sorted(first["changed_keys"]) == ["CERTIFICATES_HTML_VIEW", "FEATURES.CERTIFICATES_HTML_VIEW"]
+    assert "CERTIFICATES_HTML_VIEW: true" in first["diff"]["after"]
+    assert "s3cr3t-value" not in json.dumps(first)
+    data = yaml.safe_load(path.read_text())
+    assert data["FEATURES"]["CERTIFICATES_HTML_VIEW"] is True and data["CERTIFICATES_HTML_VIEW"] is True
+    assert data["FEATURES"]["ENABLE_DISCUSSION_SERVICE"] is True and path.read_text().startswith("# Tutor-like")
+    second = run_module(MOD, {"path": str(path), "settings": settings})
+    assert second["changed"] is False and second["changed_keys"] == []

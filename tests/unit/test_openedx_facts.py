@@ -120,7 +120,7 @@ def test_hawthorn(host):
     assert facts["environment"] == {}
     assert facts["service_manager"] == "supervisor"
     assert facts["services"]["workers"] == "edxapp_worker:"
-    assert facts["commands"] == {"ungenerated_certs": True, "gen_cert_report": True, "cert_generation": False}
+    assert facts["commands"] == {"ungenerated_certs": True, "gen_cert_report": True, "cert_generation": False, "regenerate_noidv_cert": False}
     assert facts["audit_cert_cutoff_supported"] is True
     assert facts["audit_cert_cutoff_source"] == "release_line"
     assert facts["lms_https"] is True
@@ -142,7 +142,7 @@ def test_lilac(host):
                                     "CMS_CFG": str(host.etc / "studio.yml")}
     assert facts["service_manager"] == "systemd"
     assert facts["services"] == {"lms": "lms", "cms": "cms", "workers": "edxapp-workers"}
-    assert facts["commands"] == {"ungenerated_certs": True, "gen_cert_report": False, "cert_generation": False}
+    assert facts["commands"] == {"ungenerated_certs": True, "gen_cert_report": False, "cert_generation": False, "regenerate_noidv_cert": False}
     assert facts["audit_cert_cutoff_supported"] is True
     assert facts["lms_https"] is False
     assert facts["python"] is None
@@ -153,7 +153,7 @@ def test_maple(host):
     modern(host, "maple", ["cert_generation"])
     facts, _ = facts_of(host)
     assert facts["generation"] == "modern" and facts["release_line"] == "maple"
-    assert facts["commands"] == {"ungenerated_certs": False, "gen_cert_report": False, "cert_generation": True}
+    assert facts["commands"] == {"ungenerated_certs": False, "gen_cert_report": False, "cert_generation": True, "regenerate_noidv_cert": False}
     assert facts["audit_cert_cutoff_supported"] is False
     assert facts["audit_cert_cutoff_source"] == "release_line"
 
@@ -319,3 +319,105 @@ def test_corrupt_config_gives_null_https(host):
     facts, result = facts_of(host)
     assert facts["lms_https"] is None
     assert any("lms_https unknown" in w for w in warnings_of(result))
+
+
+# ------------------------------------------------ Redwood to Verawood (issue 13)
+
+PROXY = "openedx/core/lib/features_setting_proxy.py"
+FLAT = ["FEATURES.CERTIFICATES_HTML_VIEW", "CERTIFICATES_HTML_VIEW"]
+BLOCK = ["FEATURES.CERTIFICATES_HTML_VIEW"]
+
+
+def recent(host, release, proxy, commands=("cert_generation", "regenerate_noidv_cert")):
+    modern(host, release, list(commands))
+    host.pfile("lms/djangoapps/certificates/config.py",
+               'AUTO_CERTIFICATE_GENERATION = WaffleSwitch("certificates.auto_certificate_generation")\n')
+    host.pfile("lms/djangoapps/certificates/models.py",
+               "class CertificateGenerationConfiguration(ConfigurationModel): pass\n"
+               "class CertificateGenerationCourseSetting(TimeStampedModel): pass\n")
+    if proxy:
+        host.pfile(PROXY, "class FeaturesProxy: pass\n")
+
+
+@pytest.mark.parametrize("release,proxy,keys", [
+    ("nutmeg", False, BLOCK), ("olive", False, BLOCK), ("palm", False, BLOCK), ("quince", False, BLOCK),
+    ("redwood", False, BLOCK), ("sumac", False, BLOCK), ("teak", False, BLOCK),
+    ("ulmo", True, FLAT), ("verawood", True, FLAT), ("open-release/redwood.3", False, BLOCK),
+    ("release/ulmo.3", True, FLAT), ("release/verawood.1", True, FLAT),
+])
+def test_releases_after_maple_by_name(host, release, proxy, keys):
+    recent(host, release, proxy)
+    facts, result = facts_of(host)
+    assert facts["release"] == release.split("/")[-1].split(".")[0]
+    assert facts["release_source"] == "release_line" and facts["release_problem"] is None
+    assert facts["generation"] == "modern" and facts["audit_cert_cutoff_supported"] is False
+    assert facts["features_proxy"] is proxy
+    assert facts["html_view_flag_keys"] == keys
+    assert facts["commands"]["regenerate_noidv_cert"] is True
+    assert facts["certificate_policy"] == {"auto_generation_switch": True, "self_generation_configuration": True,
+                                           "course_generation_settings": True}
+    assert warnings_of(result) == []
+
+
+def test_release_name_of_release_branches():
+    assert openedx_host.release_name("release/ulmo.3") == "ulmo"
+    assert openedx_host.release_name("open-release/redwood.3") == "redwood"
+
+
+def test_release_line_wins_over_a_stray_proxy_file_and_says_so(host):
+    # A Teak host with the proxy file (a backport, a half-finished upgrade):
+    # the release line decides what the platform reads, and the run warns.
+    recent(host, "teak", proxy=True)
+    facts, result = facts_of(host)
+    assert facts["html_view_flag_keys"] == BLOCK and facts["features_proxy"] is False
+    assert any("FEATURES proxy" in w and PROXY in w for w in warnings_of(result))
+
+
+@pytest.mark.parametrize("proxy,commands,release,keys", [
+    (True, ("cert_generation", "regenerate_noidv_cert"), "ulmo", FLAT),
+    (False, ("cert_generation", "regenerate_noidv_cert"), "nutmeg", BLOCK),
+    (False, ("cert_generation",), "maple", BLOCK),
+])
+def test_master_is_placed_from_the_files(host, proxy, commands, release, keys):
+    recent(host, "master", proxy, commands)
+    facts, _ = facts_of(host)
+    assert facts["release_line"] == "master"
+    assert facts["release"] == release and facts["release_source"] == "files"
+    assert facts["html_view_flag_keys"] == keys
+    assert any("placed from the files" in e for e in facts["evidence"])
+
+
+def test_master_that_nothing_places_says_why(host):
+    modern(host, "master", [])
+    facts, _ = facts_of(host)
+    assert facts["release"] is None and facts["release_source"] is None
+    assert "cannot place the release" in facts["release_problem"]
+    assert PROXY in facts["release_problem"] and "cert_generation.py" in facts["release_problem"]
+
+
+@pytest.mark.parametrize("line", ["willow", "open-release/zebra.1", "nelc-custom"])
+def test_unknown_release_line_is_refused(host, line):
+    recent(host, line, proxy=True)
+    result = run_module(MOD, host.args())
+    assert result["failed"] is True
+    assert repr(line) in result["msg"] and "does not know" in result["msg"]
+    assert "verawood" in result["msg"]
+
+
+def test_policy_support_from_the_files(host):
+    # A platform whose certificates app lacks the switch and the models
+    # (older than the policy, or a fork that removed them).
+    modern(host, "maple", ["cert_generation"])
+    facts, _ = facts_of(host)
+    assert facts["certificate_policy"] == {"auto_generation_switch": False, "self_generation_configuration": False,
+                                           "course_generation_settings": False}
+    host.pfile("lms/djangoapps/certificates/models.py", "class CertificateGenerationCourseSetting(Model): pass\n")
+    facts, _ = facts_of(host)
+    assert facts["certificate_policy"]["course_generation_settings"] is True
+    assert facts["certificate_policy"]["self_generation_configuration"] is False
+
+
+def test_legacy_flag_key_is_the_features_block(host):
+    hawthorn(host)
+    facts, _ = facts_of(host)
+    assert facts["html_view_flag_keys"] == BLOCK and facts["release"] == "hawthorn"
