@@ -129,8 +129,9 @@ result["self_generation"] = both
 '''
 
 
-def test_redwood_generation_policy(make_host):
-    host = make_host("redwood", features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_generation_policy(make_host, release):
+    host = make_host(release, features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "migrate", "--noinput", check=True)
     r = host.script(POLICY)
     assert r["switch_default"] is False
@@ -148,11 +149,13 @@ def test_redwood_generation_policy(make_host):
     assert r["self_generation"] == [False, True, False, False]
 
 
-def test_redwood_approval_generates_for_the_active_enrollments(make_host):
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_approval_generates_for_the_active_enrollments(make_host, release):
     """With ENABLE_CERTIFICATES_IDV_REQUIREMENT on, a verified learner without
     ID verification gets ``unverified``; the approval (switch on) then runs
-    generate_certificate_task for each active enrollment only."""
-    host = make_host("redwood", features={"all": dict(HTML_ON["all"], ENABLE_CERTIFICATES_IDV_REQUIREMENT=True)},
+    generate_certificate_task for each active enrollment only (Verawood: the
+    same, signals.py of 2026)."""
+    host = make_host(release, features={"all": dict(HTML_ON["all"], ENABLE_CERTIFICATES_IDV_REQUIREMENT=True)},
                      extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "migrate", "--noinput", check=True)
     code = POLICY.split("result = {}")[0] + r'''

@@ -49,7 +49,9 @@ def case(name, mode="honor", idv=False, passing=True, row=None, allowlist=False,
     return pytest.param({"name": name, "mode": mode, "idv": idv, "passing": passing, "row": row,
                          "allowlist": allowlist, "invalidated": invalidated, "beta": beta, "course": course,
                          "group": group, "active": active},
-                        {"maple": maple, "redwood": dict(maple, **(redwood or {}))}, id=name)
+                        {"maple": maple, "redwood": dict(maple, **(redwood or {})),
+                         # Verawood: Redwood's rules (release-ulmo-verawood.md 2.1)
+                         "verawood": dict(maple, **(redwood or {}))}, id=name)
 
 
 # Redwood without ENABLE_CERTIFICATES_IDV_REQUIREMENT: no ID verification is required, so the learner is
@@ -223,7 +225,7 @@ result = out
 '''
 
 
-RULE_RELEASES = ("maple", "redwood")
+RULE_RELEASES = ("maple", "redwood", "verawood")
 
 
 @pytest.fixture(scope="module")
@@ -284,9 +286,10 @@ def test_history_rows(outcomes):
     assert outcomes["invalidated_unavailable"]["history"] == []  # already unavailable: nothing written
 
 
-def test_redwood_history_rows(release_outcomes):
-    """Redwood, no IDV requirement: the verified learner without ID verification gets one save."""
-    outcomes = release_outcomes("redwood")
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_history_rows(release_outcomes, release):
+    """Redwood (and Verawood), no IDV requirement: the verified learner without ID verification gets one save."""
+    outcomes = release_outcomes(release)
     assert outcomes["verified_no_idv_passing_no_row"]["history"] == [["+", "downloadable"]]
     assert outcomes["idv_flag_on_verified_no_idv"]["history"] == [["+", "unverified"], ["~", "unverified"]]
 
