@@ -30,6 +30,8 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from waffle.models import Switch
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student.models import CourseEnrollment, UserProfile
 from lms.djangoapps.certificates import api
 from lms.djangoapps.certificates.models import (CertificateAllowlist, CertificateGenerationConfiguration,
@@ -46,7 +48,7 @@ for k in (key, other):
     CourseOverview.objects.create(id=k, display_name=str(k), org=k.org, cert_html_view_enabled=True,
                                   cert_name_short="P", cert_name_long="P")
     for slug in ("honor", "verified"):
-        CourseMode.objects.create(course_id=k, mode_slug=slug, mode_display_name=slug)
+        CourseMode.objects.create(course_id=k, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
 
 
 def learner(name, mode="honor", course=key, active=True):

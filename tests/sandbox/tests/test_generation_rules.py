@@ -139,6 +139,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student import models as student_models
 from lms.djangoapps.certificates import models as cert_models
 from lms.djangoapps.certificates.api import generate_certificate_task
@@ -158,7 +160,7 @@ for cid, html in ((COURSE, True), (NO_HTML, False)):
     CourseOverview.objects.create(id=key, display_name=cid, org=key.org, cert_html_view_enabled=html,
                                   cert_name_short="C", cert_name_long="C")
     for slug in ("audit", "honor", "verified", "professional", "no-id-professional"):
-        CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug)
+        CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
 staff = User.objects.get(username="staff")
 users = {}
 unsupported = {}

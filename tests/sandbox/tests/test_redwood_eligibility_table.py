@@ -98,6 +98,8 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from waffle.models import Switch
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student.models import CourseEnrollment, UserProfile
 from lms.djangoapps.certificates import api
 from lms.djangoapps.certificates.models import (CertificateGenerationConfiguration,
@@ -116,7 +118,7 @@ for modes in ("none", "all"):
                                       cert_name_short="T", cert_name_long="T")
         if modes == "all":
             for slug in ("audit", "honor", "verified"):
-                CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug)
+                CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
         CertificateGenerationCourseSetting.objects.create(course_key=key, self_generation_enabled=selfgen)
         courses[(modes, selfgen)] = key
 

@@ -47,6 +47,38 @@ else:
     del _shared
 del _flat_features, _idv_feature
 
+# The single mode of a course without course_modes_coursemode rows
+# (CourseMode.DEFAULT_MODE), as lms/envs/common.py has it (store id
+# 12964855367, 2020s; android_sku / ios_sku joined the older list of
+# store id 26040810).
+COURSE_MODE_DEFAULTS = {
+    "android_sku": None,
+    "bulk_sku": None,
+    "currency": "usd",
+    "description": None,
+    "expiration_datetime": None,
+    "ios_sku": None,
+    "min_price": 0,
+    "name": "Audit",
+    "sku": None,
+    "slug": "audit",
+    "suggested_prices": "",
+}
+
+# The minimum price of each mode that CourseMode.clean() enforces (lms/envs/
+# common.py of 2024+, store ids 12625975871 and 9942317822; the entries after
+# masters were cut off in the excerpt read and are left out here).
+COURSE_ENROLLMENT_MODES = {
+    "audit": {"id": 1, "slug": "audit", "display_name": "Audit", "min_price": 0},
+    "verified": {"id": 2, "slug": "verified", "display_name": "Verified", "min_price": 1},
+    "professional": {"id": 3, "slug": "professional", "display_name": "Professional", "min_price": 1},
+    "no-id-professional": {"id": 4, "slug": "no-id-professional", "display_name": "No-Id-Professional",
+                           "min_price": 0},
+    "credit": {"id": 5, "slug": "credit", "display_name": "Credit", "min_price": 0},
+    "honor": {"id": 6, "slug": "honor", "display_name": "Honor", "min_price": 0},
+    "masters": {"id": 7, "slug": "masters", "display_name": "Master's", "min_price": 0},
+}
+
 # Cutoff date for granting audit certificates (set from the config file)
 AUDIT_CERT_CUTOFF_DATE = None
 

@@ -95,3 +95,12 @@ def has_flat_features():
     Ulmo on). Verawood only here; every other line keeps a plain dict."""
     return release_line() == "verawood"
 
+
+
+def validates_course_mode_on_save():
+    """CourseMode.save() runs clean() (no professional mode with an
+    expiration date, no price under COURSE_ENROLLMENT_MODES' min_price) and
+    lower-cases the currency: read in the 2026 course_modes/models.py
+    (openedx/openedx-platform@6913dfd7). Verawood only: the older lines'
+    save() was not read."""
+    return release_line() == "verawood"
