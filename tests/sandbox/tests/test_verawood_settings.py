@@ -21,9 +21,10 @@ import warnings
 
 import pytest
 
-from conftest import DEMO, PLATFORM, PYTHON, RESULT_BEGIN, RESULT_END
-
 import json
+
+from conftest import DEMO, PLATFORM, PYTHON, RESULT_BEGIN, RESULT_END, TOY
+from pages import INVALID, PAGE_SCRIPT, VALID
 
 
 def load_proxy_module():
@@ -148,6 +149,24 @@ ENABLE_CERTIFICATES_IDV_REQUIREMENT = True
 '''
 
 
+PAGE = PAGE_SCRIPT + """
+body = page(uid('toy_learner_00'), %r)[1]
+result = 'valid' if %r in body else 'invalid' if %r in body else body
+""" % (TOY, VALID, INVALID)
+
+
+@pytest.mark.parametrize("extra, features, shown", [
+    ({"CERTIFICATES_HTML_VIEW": True}, {}, "valid"),
+    ({}, {"CERTIFICATES_HTML_VIEW": True}, "valid"),
+    ({}, {}, "invalid"),
+], ids=["flat-key", "features-block", "default"])
+def test_certificate_page_reads_the_flag_through_features(make_host, extra, features, shown):
+    """views/webview.py render_html_view: settings.FEATURES.get('CERTIFICATES_HTML_VIEW')."""
+    host = make_host("verawood", features={"all": features}, extra=extra)
+    host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+    assert host.script(PAGE) == shown
+
+
 @pytest.mark.parametrize("service", ["lms", "cms"])
 def test_downstream_features_write_reaches_only_features_readers(make_host, tmp_path, service):
     """Tutor's lms/envs/tutor/production.py case (research 1.4): the star
@@ -171,3 +190,12 @@ def test_downstream_features_write_reaches_only_features_readers(make_host, tmp_
     expected = {"flat": False, "features": True, "proxy": True, "idv_flat": True, "idv_features": False}
     expected.update({"html_enabled": True} if service == "lms" else {"studio_certificates": 200})
     assert got == expected
+    if service == "lms":
+        # and the certificate page, a FEATURES reader, shows the certificate
+        host.manage("lms", "migrate", "certificates", "--noinput", check=True)
+        page = PAGE + "\nimport json as _j\nprint(%r)\nprint(_j.dumps(result))\nprint(%r)\n" % (RESULT_BEGIN,
+                                                                                            RESULT_END)
+        proc = subprocess.run([PYTHON, "manage.py", "lms", "shell", "-c", page], cwd=PLATFORM, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 0, proc.stderr
+        assert '"valid"' in proc.stdout.split(RESULT_BEGIN)[1].split(RESULT_END)[0]
