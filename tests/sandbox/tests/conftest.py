@@ -88,8 +88,9 @@ class Host:
         else:
             env["LMS_CFG"] = str(self.root / "lms.yml")
             # Redwood's Studio reads CMS_CFG (STUDIO_CFG only as a deprecated
-            # fallback), as Tutor v18 sets it; Lilac and Maple read STUDIO_CFG.
-            env["CMS_CFG" if self.release == "redwood" else "STUDIO_CFG"] = str(self.root / "studio.yml")
+            # fallback), as Tutor v18 sets it, and so does Verawood's (Tutor
+            # v22); Lilac and Maple read STUDIO_CFG.
+            env["CMS_CFG" if self.release in ("redwood", "verawood") else "STUDIO_CFG"] = str(self.root / "studio.yml")
         env.update(overrides)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -136,6 +137,12 @@ def base_db_redwood(tmp_path_factory):
     """The demo DB as load_demo_data writes it on redwood: the courses above
     plus demo_expectations.json release_courses.redwood."""
     return _build_base_db(tmp_path_factory.mktemp("base-redwood"), "redwood")
+
+
+@pytest.fixture(scope="session")
+def base_db_verawood(tmp_path_factory):
+    """The demo DB as load_demo_data writes it on verawood (release_courses.verawood)."""
+    return _build_base_db(tmp_path_factory.mktemp("base-verawood"), "verawood")
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """The demo data loader matches demo_expectations.json (counted with SQL)."""
+import pytest
+
 from conftest import EXPECTATIONS, Host
 
 
@@ -46,13 +48,16 @@ def test_demo_data_matches_expectations(base_db, tmp_path):
     assert dict(named) == EXPECTATIONS["courses"][demo]["named_learners"]
 
 
-def test_redwood_demo_data_adds_an_audit_only_course(base_db_redwood, tmp_path):
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_release_demo_data_adds_an_audit_only_course(release, request, tmp_path):
     """Redwood's load_demo_data: every course and count above, plus a course
     without course_modes_coursemode rows (research section 3: the default mode
     is audit), whose learners are all audit."""
-    host = Host(tmp_path, "redwood", base_db_redwood)
+    """Verawood: the same course (course_modes/models.py of 2026 keeps
+    DEFAULT_MODE audit), loaded by load_demo_data running on verawood."""
+    host = Host(tmp_path, release, request.getfixturevalue("base_db_" + release))
     q = host.sql
-    release = EXPECTATIONS["release_courses"]["redwood"]
+    release = EXPECTATIONS["release_courses"][release]
     assert q("SELECT COUNT(*) FROM auth_user") == [(release["users_total"],)]
     for course, exp in EXPECTATIONS["courses"].items():
         check_course(q, course, exp, EXPECTATIONS["users"]["first_learner_id"][course])

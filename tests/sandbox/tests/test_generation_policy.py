@@ -30,6 +30,8 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from waffle.models import Switch
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student.models import CourseEnrollment, UserProfile
 from lms.djangoapps.certificates import api
 from lms.djangoapps.certificates.models import (CertificateAllowlist, CertificateGenerationConfiguration,
@@ -46,7 +48,7 @@ for k in (key, other):
     CourseOverview.objects.create(id=k, display_name=str(k), org=k.org, cert_html_view_enabled=True,
                                   cert_name_short="P", cert_name_long="P")
     for slug in ("honor", "verified"):
-        CourseMode.objects.create(course_id=k, mode_slug=slug, mode_display_name=slug)
+        CourseMode.objects.create(course_id=k, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
 
 
 def learner(name, mode="honor", course=key, active=True):
@@ -129,8 +131,9 @@ result["self_generation"] = both
 '''
 
 
-def test_redwood_generation_policy(make_host):
-    host = make_host("redwood", features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_generation_policy(make_host, release):
+    host = make_host(release, features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "migrate", "--noinput", check=True)
     r = host.script(POLICY)
     assert r["switch_default"] is False
@@ -148,11 +151,13 @@ def test_redwood_generation_policy(make_host):
     assert r["self_generation"] == [False, True, False, False]
 
 
-def test_redwood_approval_generates_for_the_active_enrollments(make_host):
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_approval_generates_for_the_active_enrollments(make_host, release):
     """With ENABLE_CERTIFICATES_IDV_REQUIREMENT on, a verified learner without
     ID verification gets ``unverified``; the approval (switch on) then runs
-    generate_certificate_task for each active enrollment only."""
-    host = make_host("redwood", features={"all": dict(HTML_ON["all"], ENABLE_CERTIFICATES_IDV_REQUIREMENT=True)},
+    generate_certificate_task for each active enrollment only (Verawood: the
+    same, signals.py of 2026)."""
+    host = make_host(release, features={"all": dict(HTML_ON["all"], ENABLE_CERTIFICATES_IDV_REQUIREMENT=True)},
                      extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "migrate", "--noinput", check=True)
     code = POLICY.split("result = {}")[0] + r'''

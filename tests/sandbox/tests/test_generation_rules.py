@@ -49,7 +49,9 @@ def case(name, mode="honor", idv=False, passing=True, row=None, allowlist=False,
     return pytest.param({"name": name, "mode": mode, "idv": idv, "passing": passing, "row": row,
                          "allowlist": allowlist, "invalidated": invalidated, "beta": beta, "course": course,
                          "group": group, "active": active},
-                        {"maple": maple, "redwood": dict(maple, **(redwood or {}))}, id=name)
+                        {"maple": maple, "redwood": dict(maple, **(redwood or {})),
+                         # Verawood: Redwood's rules (release-ulmo-verawood.md 2.1)
+                         "verawood": dict(maple, **(redwood or {}))}, id=name)
 
 
 # Redwood without ENABLE_CERTIFICATES_IDV_REQUIREMENT: no ID verification is required, so the learner is
@@ -137,6 +139,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student import models as student_models
 from lms.djangoapps.certificates import models as cert_models
 from lms.djangoapps.certificates.api import generate_certificate_task
@@ -156,7 +160,7 @@ for cid, html in ((COURSE, True), (NO_HTML, False)):
     CourseOverview.objects.create(id=key, display_name=cid, org=key.org, cert_html_view_enabled=html,
                                   cert_name_short="C", cert_name_long="C")
     for slug in ("audit", "honor", "verified", "professional", "no-id-professional"):
-        CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug)
+        CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
 staff = User.objects.get(username="staff")
 users = {}
 unsupported = {}
@@ -223,7 +227,7 @@ result = out
 '''
 
 
-RULE_RELEASES = ("maple", "redwood")
+RULE_RELEASES = ("maple", "redwood", "verawood")
 
 
 @pytest.fixture(scope="module")
@@ -284,9 +288,10 @@ def test_history_rows(outcomes):
     assert outcomes["invalidated_unavailable"]["history"] == []  # already unavailable: nothing written
 
 
-def test_redwood_history_rows(release_outcomes):
-    """Redwood, no IDV requirement: the verified learner without ID verification gets one save."""
-    outcomes = release_outcomes("redwood")
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_redwood_history_rows(release_outcomes, release):
+    """Redwood (and Verawood), no IDV requirement: the verified learner without ID verification gets one save."""
+    outcomes = release_outcomes(release)
     assert outcomes["verified_no_idv_passing_no_row"]["history"] == [["+", "downloadable"]]
     assert outcomes["idv_flag_on_verified_no_idv"]["history"] == [["+", "unverified"], ["~", "unverified"]]
 

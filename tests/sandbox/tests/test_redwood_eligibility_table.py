@@ -1,4 +1,4 @@
-"""Redwood's certificate eligibility as one table: enrollment mode x ID
+"""Redwood's and Verawood's certificate eligibility as one table: enrollment mode x ID
 verification x grade x the auto-generation switch x the course's
 self-generation setting (x the IDV feature flag) -> the certificate status,
 or no row.
@@ -28,6 +28,12 @@ The rules pinned, each from the real file that has it
   emulated: the test asks in its place when the api says the button is there).
 
 Nothing else triggers generation here (no cert_generation run).
+
+Verawood runs the same table (docs/research/release-ulmo-verawood.md 2.1-2.3,
+3: generation_handler.py, signals.py, config.py, api.py and
+course_modes/models.py of 2026 keep these rules), with the flags given as a
+YAML FEATURES block that its production.py turns into flat settings. One
+platform process per release and IDV flag value.
 """
 import itertools
 import json
@@ -92,6 +98,8 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 from waffle.models import Switch
 from common.djangoapps.course_modes.models import CourseMode
+# Paid modes at a price: Verawood's CourseMode.save() refuses one under COURSE_ENROLLMENT_MODES' min_price.
+PRICE = {"verified": 49, "professional": 49}
 from common.djangoapps.student.models import CourseEnrollment, UserProfile
 from lms.djangoapps.certificates import api
 from lms.djangoapps.certificates.models import (CertificateGenerationConfiguration,
@@ -110,7 +118,7 @@ for modes in ("none", "all"):
                                       cert_name_short="T", cert_name_long="T")
         if modes == "all":
             for slug in ("audit", "honor", "verified"):
-                CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug)
+                CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug, min_price=PRICE.get(slug, 0))
         CertificateGenerationCourseSetting.objects.create(course_key=key, self_generation_enabled=selfgen)
         courses[(modes, selfgen)] = key
 
@@ -144,15 +152,19 @@ result = out
 '''
 
 
-@pytest.fixture(scope="module")
-def table(base_db, tmp_path_factory):
+RELEASES = ("redwood", "verawood")
+
+
+@pytest.fixture(scope="module", params=RELEASES)
+def table(request, base_db, tmp_path_factory):
+    release = request.param
     results = {}
     for idv_flag in (False, True):
-        root = tmp_path_factory.mktemp("table-idvflag-%s" % idv_flag)
+        root = tmp_path_factory.mktemp("table-%s-idvflag-%s" % (release, idv_flag))
         db = root / "edxapp.sqlite3"
         shutil.copy(base_db, db)
         features = {"CERTIFICATES_HTML_VIEW": True, "ENABLE_CERTIFICATES_IDV_REQUIREMENT": idv_flag}
-        host = Host(root, "redwood", db, features={"all": features}, extra={"CELERY_ALWAYS_EAGER": True})
+        host = Host(root, release, db, features={"all": features}, extra={"CELERY_ALWAYS_EAGER": True})
         host.manage("lms", "migrate", "--noinput", check=True)
         cases = [c for c in CASES if c["idv_flag"] is idv_flag]
         got = host.script("CASES = %r\n" % json.dumps(cases) + SCRIPT)

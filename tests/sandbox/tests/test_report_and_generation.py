@@ -196,21 +196,22 @@ def test_maple_has_no_cutoff(make_host):
     assert statuses(host, DEMO) == {}
 
 
-def test_redwood_audit_only_course_completed_but_no_certificate(base_db_redwood, tmp_path):
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_audit_only_course_completed_but_no_certificate(release, request, tmp_path):
     """Redwood: a course without course_modes_coursemode rows enrolls its
     learners as audit (course_modes/models.py DEFAULT_MODE, slug from
     COURSE_MODE_DEFAULTS), and generation_handler.py's
     is_eligible_for_certificate('audit') is False: the learners who completed
     it (passing grade, one with an approved ID verification) get no row, and
     generate_certificate_task returns False, with cert_generation and with the
-    auto-generation switch on (research section 3 and 2.2)."""
+    auto-generation switch on (research section 3 and 2.2). Verawood: the
+    same (release-ulmo-verawood.md 2.1, 3)."""
     import shutil
     from conftest import Host
-    release = EXPECTATIONS["release_courses"]["redwood"]
-    (course, exp), = release["courses"].items()
+    (course, exp), = EXPECTATIONS["release_courses"][release]["courses"].items()
     db = tmp_path / "edxapp.sqlite3"
-    shutil.copy(base_db_redwood, db)
-    host = Host(tmp_path, "redwood", db, features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
+    shutil.copy(request.getfixturevalue("base_db_" + release), db)
+    host = Host(tmp_path, release, db, features=HTML_ON, extra={"CELERY_ALWAYS_EAGER": True})
     host.manage("lms", "migrate", "--noinput", check=True)
     first = exp["first_learner_id"]
     ids = [str(i) for i in range(first, first + exp["enrollments"]["total"])]
@@ -229,5 +230,5 @@ def test_redwood_audit_only_course_completed_but_no_certificate(base_db_redwood,
             "result = [generate_certificate_task(u, key) for u in users]\n" % (course, [int(i) for i in ids]))
     assert host.script(code) == [False] * len(ids)
     assert statuses(host, course) == exp["existing_certificates"] == {}
-    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(exp["redwood_cert_generation_all_learners"]["tasks"],)]
-    assert exp["redwood_cert_generation_all_learners"] == {"rows": 0, "tasks": 0, "returns_false": len(ids)}
+    assert host.sql("SELECT COUNT(*) FROM sandbox_sandboxtask") == [(exp["cert_generation_all_learners"]["tasks"],)]
+    assert exp["cert_generation_all_learners"] == {"rows": 0, "tasks": 0, "returns_false": len(ids)}

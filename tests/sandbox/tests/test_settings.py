@@ -10,7 +10,10 @@ import yaml
 from conftest import PLATFORM, SANDBOX, Host, sqlite_database
 
 SHOW = ("import json; from django.conf import settings as s; "
-        "result = {'module': s.SETTINGS_MODULE, 'features': s.FEATURES, 'cutoff': s.AUDIT_CERT_CUTOFF_DATE, "
+        "result = {'module': s.SETTINGS_MODULE, "
+        # Verawood's FEATURES is a view of every global of the settings module
+        "'features': {k: v for k, v in s.FEATURES.items() if k.isupper()}, "
+        "'cutoff': s.AUDIT_CERT_CUTOFF_DATE, "
         "'db': s.DATABASES['default']['NAME'], 'platform': s.PLATFORM_NAME, 'secret': s.SECRET_KEY, "
         "'config_root': getattr(s, 'CONFIG_ROOT', None), 'variant': s.SERVICE_VARIANT}")
 
@@ -68,7 +71,7 @@ def test_config_root_defaults_to_folder_above_platform(tmp_path, base_db):
     assert proc.stdout.strip().splitlines()[-1] == "%s Sandbox Test" % root
 
 
-@pytest.mark.parametrize("release", ["lilac", "maple", "redwood"])
+@pytest.mark.parametrize("release", ["lilac", "maple", "redwood", "verawood"])
 def test_modern_reads_yaml(make_host, release):
     host = make_host(release, features={"all": {"CERTIFICATES_HTML_VIEW": True}}, cutoff="2016-03-01")
     r = host.script(SHOW)
@@ -95,7 +98,7 @@ def test_lms_cfg_missing_is_improperly_configured(make_host):
 
 
 @pytest.mark.parametrize("release,missing", [("hawthorn", "production"), ("lilac", "aws"), ("maple", "aws"),
-                                             ("redwood", "aws")])
+                                             ("redwood", "aws"), ("verawood", "aws")])
 def test_settings_module_absent_on_release(make_host, release, missing):
     host = make_host(release)
     proc = host.manage("lms", "showmigrations", settings=missing)
@@ -128,7 +131,7 @@ def test_shell_reads_script_on_stdin(make_host):
 # --- modern production settings: the rules of Lilac's and Maple's
 # lms/envs/production.py and cms/envs/production.py (see their docstrings) ---
 
-MODERN = ["lilac", "maple", "redwood"]
+MODERN = ["lilac", "maple", "redwood", "verawood"]
 
 
 @pytest.mark.parametrize("release", MODERN)
@@ -175,7 +178,11 @@ def test_empty_yaml_fails_as_on_the_platform(make_host, release):
     (host.root / "lms.yml").write_text("")
     proc = host.manage("lms", "showmigrations")
     assert proc.returncode == 1
-    assert "TypeError: argument of type 'NoneType' is not iterable" in proc.stderr
+    if release == "verawood":
+        # 2026 lms/envs/production.py: `_YAML_TOKENS.items()` on None
+        assert "AttributeError: 'NoneType' object has no attribute 'items'" in proc.stderr
+    else:
+        assert "TypeError: argument of type 'NoneType' is not iterable" in proc.stderr
 
 
 @pytest.mark.parametrize("release", ["lilac", "maple"])
@@ -195,12 +202,14 @@ def test_studio_reads_studio_cfg_only(make_host, release, tmp_path):
     assert proc.returncode == 0 and "deprecat" not in proc.stderr.lower(), proc.stderr
 
 
-def test_redwood_studio_reads_cms_cfg_then_studio_cfg_with_a_warning(make_host, tmp_path):
+@pytest.mark.parametrize("release", ["redwood", "verawood"])
+def test_studio_reads_cms_cfg_then_studio_cfg_with_a_warning(make_host, tmp_path, release):
     """Redwood's cms/envs/production.py: CMS_CFG; unset, STUDIO_CFG and a
     DeprecationWarning ("STUDIO_CFG environment variable is deprecated. Use
     CMS_CFG instead.", hidden by Python's default filters); both unset: the
-    STUDIO_CFG error (docs/research/release-redwood.md 1.2)."""
-    host = make_host("redwood", features={"cms": {"CERTIFICATES_HTML_VIEW": True}, "lms": {}})
+    STUDIO_CFG error (docs/research/release-redwood.md 1.2). Verawood: the
+    same statements (openedx-platform@02c8a181 cms/envs/production.py)."""
+    host = make_host(release, features={"cms": {"CERTIFICATES_HTML_VIEW": True}, "lms": {}})
     code = "from django.conf import settings as s; result = [s.CONFIG_FILE, s.FEATURES['CERTIFICATES_HTML_VIEW']]"
     studio = str(host.root / "studio.yml")
     other = tmp_path / "cms-other.yml"
@@ -238,7 +247,7 @@ def test_redwood_keeps_rest_framework_and_event_bus_out_of_the_splat(make_host, 
         assert rest is (not merged) and bus is (not merged), service
 
 
-@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple", "redwood"])
+@pytest.mark.parametrize("release", ["hawthorn", "lilac", "maple", "redwood", "verawood"])
 def test_studio_does_not_install_the_certificates_app(make_host, release):
     host = make_host(release)
     code = ("from django.apps import apps\n"
@@ -281,7 +290,7 @@ DATABASES_SHOWN = ("from django.conf import settings as s\n"
                    " for alias, d in s.DATABASES.items()}")
 
 
-@pytest.mark.parametrize("release", ["hawthorn", "maple", "redwood"])
+@pytest.mark.parametrize("release", ["hawthorn", "maple", "redwood", "verawood"])
 def test_db_migration_variables_replace_every_database_but_the_read_replica(make_host, release):
     """lms/envs/production.py (and aws.py of the Hawthorn era): DB_MIGRATION_*
     from the environment replace the credentials of every database except

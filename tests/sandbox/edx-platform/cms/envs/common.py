@@ -7,6 +7,16 @@ and change what differs; a broken LMS settings module breaks Studio too.
 import os
 
 from lms.envs.common import *  # noqa
+from openedx.core.release import has_flat_features as _flat_features
+
+if _flat_features():
+    # The star import brought the LMS's proxy, bound to lms.envs.common's
+    # globals; Studio binds its own (openedx-platform cms/envs/common.py,
+    # store id 7205722340: FEATURES = FeaturesProxy(globals()) at the top).
+    from openedx.core.lib.features_setting_proxy import FeaturesProxy
+
+    FEATURES = FeaturesProxy(globals())
+del _flat_features
 
 SERVICE_VARIANT = os.environ.get("SERVICE_VARIANT", "cms")
 ROOT_URLCONF = "cms.urls"

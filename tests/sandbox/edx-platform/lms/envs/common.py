@@ -22,25 +22,62 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-FEATURES = {
-    # Certificates Web/HTML Views
-    "CERTIFICATES_HTML_VIEW": False,
-    "DISABLE_HONOR_CERTIFICATES": False,
-    "ENABLE_DISCUSSION_SERVICE": True,
-    "ENABLE_INSTRUCTOR_ANALYTICS": False,
-    "PREVIEW_LMS_BASE": "preview.localhost:8000",
-    "AUTOMATIC_AUTH_FOR_TESTING": False,
-    "ENABLE_THIRD_PARTY_AUTH": False,
-}
-
-# FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] of lms/envs/common.py:
-# default False, a toggle created 2022-04-26 (MST-1458; research
-# release-redwood.md 1.10), so only on the lines that have it.
+from openedx.core.release import has_flat_features as _flat_features  # noqa: E402
 from openedx.core.release import idv_requirement_is_a_feature as _idv_feature  # noqa: E402
 
-if _idv_feature():
-    FEATURES["ENABLE_CERTIFICATES_IDV_REQUIREMENT"] = False
-del _idv_feature
+if _flat_features():
+    # Ulmo on (openedx-platform lms/envs/common.py, store id 7597514517):
+    # the shared flat settings, then FEATURES as a proxy over THIS module's
+    # globals (see openedx/envs/common.py and features_setting_proxy.py).
+    from openedx.envs.common import *  # noqa: E402,F401,F403
+    from openedx.core.lib.features_setting_proxy import FeaturesProxy  # noqa: E402
+
+    FEATURES = FeaturesProxy(globals())
+else:
+    # Before Ulmo FEATURES is a plain dict of lms/envs/common.py; the
+    # defaults are those of openedx/envs/common.py (one place for them).
+    from openedx.envs import common as _shared  # noqa: E402
+
+    FEATURES = {name: getattr(_shared, name) for name in _shared.FEATURE_FLAGS_BEFORE_ULMO}
+    # FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] of lms/envs/common.py:
+    # default False, a toggle created 2022-04-26 (MST-1458; research
+    # release-redwood.md 1.10), so only on the lines that have it.
+    if _idv_feature():
+        FEATURES["ENABLE_CERTIFICATES_IDV_REQUIREMENT"] = _shared.ENABLE_CERTIFICATES_IDV_REQUIREMENT
+    del _shared
+del _flat_features, _idv_feature
+
+# The single mode of a course without course_modes_coursemode rows
+# (CourseMode.DEFAULT_MODE), as lms/envs/common.py has it (store id
+# 12964855367, 2020s; android_sku / ios_sku joined the older list of
+# store id 26040810).
+COURSE_MODE_DEFAULTS = {
+    "android_sku": None,
+    "bulk_sku": None,
+    "currency": "usd",
+    "description": None,
+    "expiration_datetime": None,
+    "ios_sku": None,
+    "min_price": 0,
+    "name": "Audit",
+    "sku": None,
+    "slug": "audit",
+    "suggested_prices": "",
+}
+
+# The minimum price of each mode that CourseMode.clean() enforces (lms/envs/
+# common.py of 2024+, store ids 12625975871 and 9942317822; the entries after
+# masters were cut off in the excerpt read and are left out here).
+COURSE_ENROLLMENT_MODES = {
+    "audit": {"id": 1, "slug": "audit", "display_name": "Audit", "min_price": 0},
+    "verified": {"id": 2, "slug": "verified", "display_name": "Verified", "min_price": 1},
+    "professional": {"id": 3, "slug": "professional", "display_name": "Professional", "min_price": 1},
+    "no-id-professional": {"id": 4, "slug": "no-id-professional", "display_name": "No-Id-Professional",
+                           "min_price": 0},
+    "credit": {"id": 5, "slug": "credit", "display_name": "Credit", "min_price": 0},
+    "honor": {"id": 6, "slug": "honor", "display_name": "Honor", "min_price": 0},
+    "masters": {"id": 7, "slug": "masters", "display_name": "Master's", "min_price": 0},
+}
 
 # Cutoff date for granting audit certificates (set from the config file)
 AUDIT_CERT_CUTOFF_DATE = None

@@ -37,6 +37,29 @@ merged keys; Lilac and Maple as cut list seven, one line less.
   dropped those lines, so there the YAML key is just a string setting that
   nothing reads. Redwood has no AUDIT_CERT_CUTOFF_DATE anywhere (research
   1.11): the same.
+
+Verawood follows the 2026 file, openedx/openedx-platform@0217ff87
+lms/envs/production.py (docs/research/release-ulmo-verawood.md 1.3; no
+release/verawood copy could be read, the logic below is unchanged on master
+since the FEATURES flattening of PR #37067, September 2025), in its order:
+
+- `from .common import *`, then `FEATURES = FeaturesProxy(globals())`: the
+  proxy is bound to THIS module's namespace (features_setting_proxy.py);
+- `LMS_CFG` required as before; `_YAML_TOKENS = yaml.safe_load(f)` (an empty
+  file: `AttributeError: 'NoneType' object has no attribute 'items'`);
+- `vars().update({key: value ...})` for every top-level key but FEATURES,
+  TRACKING_BACKENDS, EVENT_TRACKING_BACKENDS, JWT_AUTH, CELERY_QUEUES,
+  REST_FRAMEWORK, EVENT_BUS_PRODUCER_CONFIG, DEFAULT_FILE_STORAGE and
+  STATICFILES_STORAGE (no deep copy any more: the values are aliased);
+  MKTG_URL_LINK_MAP and MKTG_URL_OVERRIDES are splatted now;
+- then `FEATURES[feature] = value` for each YAML FEATURES entry, through the
+  proxy: each becomes a flat setting (one hidden DeprecationWarning each),
+  after the splat, so it wins over a flat top-level key of the same name;
+- `TIME_ZONE = CELERY_TIMEZONE` (a top-level CELERY_TIMEZONE was splatted);
+  `LOGGING = get_logger_config(LOG_DIR, ...)` after the splat; the
+  DB_MIGRATION_* loop; at the end `ENV_TOKENS = AUTH_TOKENS = _YAML_TOKENS`
+  and `ENV_FEATURES` = the YAML's FEATURES dict "for old plugins" (research
+  1.3 step 7; that tail of the file was not re-read here).
 """
 # pylint: disable=wildcard-import, unused-wildcard-import
 import codecs
@@ -45,7 +68,7 @@ import copy
 import dateutil.parser
 import yaml
 
-from openedx.core.release import RELEASE_SETTINGS, honours_audit_cutoff, release_line
+from openedx.core.release import RELEASE_SETTINGS, has_flat_features, honours_audit_cutoff, release_line
 from openedx.core.settings_helpers import (
     apply_migration_credentials,
     get_env_setting,
@@ -61,52 +84,92 @@ from .common import *  # noqa
 # lms/envs/common.py of the real platform (not in the sandbox's common.py)
 CELERY_TIMEZONE = "UTC"
 
+if has_flat_features():
+    from openedx.core.lib.features_setting_proxy import FeaturesProxy
+
+    # A proxy for feature flags stored in this module's namespace
+    FEATURES = FeaturesProxy(globals())
+
 # A file path to a YAML file from which to load all the configuration for the edx platform
 CONFIG_FILE = get_env_setting("LMS_CFG")
 
-with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
-    __config__ = yaml.safe_load(f)
+if has_flat_features():
+    with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
+        _YAML_TOKENS = yaml.safe_load(f)
+        vars().update({
+            key: value
+            for key, value in _YAML_TOKENS.items()
+            if key not in [
+                "FEATURES",
+                "TRACKING_BACKENDS",
+                "EVENT_TRACKING_BACKENDS",
+                "JWT_AUTH",
+                "CELERY_QUEUES",
+                "REST_FRAMEWORK",
+                "EVENT_BUS_PRODUCER_CONFIG",
+                "DEFAULT_FILE_STORAGE",
+                "STATICFILES_STORAGE",
+            ]
+        })
 
-    # ENV_TOKENS and AUTH_TOKENS are included for reverse compatibility.
-    ENV_TOKENS = __config__
-    AUTH_TOKENS = __config__
+    # Each YAML feature becomes a flat setting through the proxy.
+    for feature, value in _YAML_TOKENS.get("FEATURES", {}).items():
+        FEATURES[feature] = value
 
-    # Add the key/values from config into the global namespace of this module.
-    # But don't override the FEATURES dict because we do that in an additive way.
-    __config_copy__ = copy.deepcopy(__config__)
+    TIME_ZONE = CELERY_TIMEZONE
+    LOGGING = get_logger_config(globals().get("LOG_DIR"),
+                                logging_env=globals().get("LOGGING_ENV", "no_env"),
+                                local_loglevel=globals().get("LOCAL_LOGLEVEL", "INFO"),
+                                service_variant=SERVICE_VARIANT)
+    apply_migration_credentials(DATABASES)
 
-    KEYS_WITH_MERGED_VALUES = [
-        "FEATURES",
-        "TRACKING_BACKENDS",
-        "EVENT_TRACKING_BACKENDS",
-        "JWT_AUTH",
-        "CELERY_QUEUES",
-        "MKTG_URL_LINK_MAP",
-        "MKTG_URL_OVERRIDES",
-    ]
-    if release_line() == "redwood":
-        KEYS_WITH_MERGED_VALUES += ["REST_FRAMEWORK", "EVENT_BUS_PRODUCER_CONFIG"]
-    for key in KEYS_WITH_MERGED_VALUES:
-        if key in __config_copy__:
-            del __config_copy__[key]
+    # For backward compatibility with old plugins (end of the real file).
+    ENV_TOKENS = AUTH_TOKENS = _YAML_TOKENS
+    ENV_FEATURES = _YAML_TOKENS.get("FEATURES", {})
+else:
+    with codecs.open(CONFIG_FILE, encoding="utf-8") as f:
+        __config__ = yaml.safe_load(f)
 
-    vars().update(__config_copy__)
+        # ENV_TOKENS and AUTH_TOKENS are included for reverse compatibility.
+        ENV_TOKENS = __config__
+        AUTH_TOKENS = __config__
 
-for feature, value in ENV_TOKENS.get("FEATURES", {}).items():
-    FEATURES[feature] = value
+        # Add the key/values from config into the global namespace of this module.
+        # But don't override the FEATURES dict because we do that in an additive way.
+        __config_copy__ = copy.deepcopy(__config__)
 
-# Timezone overrides
-TIME_ZONE = ENV_TOKENS.get("CELERY_TIMEZONE", CELERY_TIMEZONE)
+        KEYS_WITH_MERGED_VALUES = [
+            "FEATURES",
+            "TRACKING_BACKENDS",
+            "EVENT_TRACKING_BACKENDS",
+            "JWT_AUTH",
+            "CELERY_QUEUES",
+            "MKTG_URL_LINK_MAP",
+            "MKTG_URL_OVERRIDES",
+        ]
+        if release_line() == "redwood":
+            KEYS_WITH_MERGED_VALUES += ["REST_FRAMEWORK", "EVENT_BUS_PRODUCER_CONFIG"]
+        for key in KEYS_WITH_MERGED_VALUES:
+            if key in __config_copy__:
+                del __config_copy__[key]
 
-LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
-                            logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
-                            local_loglevel=ENV_TOKENS.get("LOCAL_LOGLEVEL", "INFO"),
-                            service_variant=SERVICE_VARIANT)
+        vars().update(__config_copy__)
 
-# Cutoff date for granting audit certificates (removed in Maple)
-if honours_audit_cutoff() and ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE", None):
-    AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE"))
+    for feature, value in ENV_TOKENS.get("FEATURES", {}).items():
+        FEATURES[feature] = value
 
-# The normal database user does not have enough permissions to run
-# migrations: see apply_migration_credentials.
-apply_migration_credentials(DATABASES)
+    # Timezone overrides
+    TIME_ZONE = ENV_TOKENS.get("CELERY_TIMEZONE", CELERY_TIMEZONE)
+
+    LOGGING = get_logger_config(ENV_TOKENS.get("LOG_DIR"),
+                                logging_env=ENV_TOKENS.get("LOGGING_ENV", "no_env"),
+                                local_loglevel=ENV_TOKENS.get("LOCAL_LOGLEVEL", "INFO"),
+                                service_variant=SERVICE_VARIANT)
+
+    # Cutoff date for granting audit certificates (removed in Maple)
+    if honours_audit_cutoff() and ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE", None):
+        AUDIT_CERT_CUTOFF_DATE = dateutil.parser.parse(ENV_TOKENS.get("AUDIT_CERT_CUTOFF_DATE"))
+
+    # The normal database user does not have enough permissions to run
+    # migrations: see apply_migration_credentials.
+    apply_migration_credentials(DATABASES)

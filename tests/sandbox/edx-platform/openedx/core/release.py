@@ -2,7 +2,7 @@
 Which Open edX named release this sandbox platform emulates.
 
 provision.sh rewrites RELEASE_LINE when it installs the platform into an image
-(hawthorn, lilac, maple or redwood).  For tests, the environment variable
+(hawthorn, lilac, maple, redwood or verawood).  For tests, the environment variable
 SANDBOX_RELEASE_LINE, when set and not empty, takes precedence over the value
 written here.
 """
@@ -10,7 +10,7 @@ import os
 
 RELEASE_LINE = "hawthorn"
 
-KNOWN_RELEASES = ("hawthorn", "lilac", "maple", "redwood")
+KNOWN_RELEASES = ("hawthorn", "lilac", "maple", "redwood", "verawood")
 
 
 def release_line():
@@ -23,14 +23,18 @@ def release_line():
 
 # What each release ships (see tests/sandbox/README.md).
 RELEASE_COMMANDS_REMOVED = {
-    "hawthorn": {"cert_generation"},
-    "lilac": {"gen_cert_report", "cert_generation"},
-    "maple": {"gen_cert_report", "ungenerated_certs"},
+    "hawthorn": {"cert_generation", "regenerate_noidv_cert"},
+    "lilac": {"gen_cert_report", "cert_generation", "regenerate_noidv_cert"},
+    "maple": {"gen_cert_report", "ungenerated_certs", "regenerate_noidv_cert"},
     # Redwood (docs/research/release-redwood.md section 5): cert_generation
     # and regenerate_noidv_cert ship; the V1 commands are long gone. The
-    # sandbox has no regenerate_noidv_cert at all (see tests/sandbox/README.md),
-    # so there is nothing more to remove.
-    "redwood": {"gen_cert_report", "ungenerated_certs"},
+    # sandbox emulates regenerate_noidv_cert only as the 2026 copy has it
+    # (Verawood), so Redwood answers "Unknown command" (tests/sandbox/README.md).
+    "redwood": {"gen_cert_report", "ungenerated_certs", "regenerate_noidv_cert"},
+    # Verawood (docs/research/release-ulmo-verawood.md 2.5, the 2026 listing
+    # of lms/djangoapps/certificates/management/commands): cert_generation and
+    # regenerate_noidv_cert; the V1 commands are gone.
+    "verawood": {"gen_cert_report", "ungenerated_certs"},
 }
 
 RELEASE_SETTINGS = {
@@ -38,7 +42,12 @@ RELEASE_SETTINGS = {
     "lilac": {"production"},
     "maple": {"production"},
     "redwood": {"production"},
+    "verawood": {"production"},
 }
+
+# The lines from Redwood on: CMS_CFG, the IDV feature flag and the generation
+# policy are the same on each of them.
+REDWOOD_ON = ("redwood", "verawood")
 
 
 def is_legacy():
@@ -53,8 +62,9 @@ def honours_audit_cutoff():
 def reads_cms_cfg():
     """Studio's CMS_CFG (with STUDIO_CFG as a deprecated fallback) came with
     edx-platform PR #29534 (January 2022, Nutmeg): Redwood has it, Lilac and
-    Maple read STUDIO_CFG only."""
-    return release_line() == "redwood"
+    Maple read STUDIO_CFG only. Verawood keeps it (research
+    release-ulmo-verawood.md 1.3, cms/envs/production.py of 2026)."""
+    return release_line() in REDWOOD_ON
 
 
 def idv_requirement_is_a_feature():
@@ -62,13 +72,35 @@ def idv_requirement_is_a_feature():
     April 2022 (MST-1458): from then on the certificate ID verification check
     of generation_handler.py applies only when it is on. Maple, before it,
     always required an approved ID verification outside the non-verified
-    modes."""
-    return release_line() == "redwood"
+    modes. Verawood: the same check (research release-ulmo-verawood.md 2.1,
+    generation_handler.py `_id_verification_enforced_and_missing`), the flag
+    now a flat setting that the check still reads through FEATURES."""
+    return release_line() in REDWOOD_ON
 
 
 def has_auto_generation_policy():
     """The waffle switch certificates.auto_certificate_generation and the
     signals it gates, and CertificateGenerationConfiguration (self-generated
     certificates), as the sandbox emulates them: Redwood only (see
-    lms/djangoapps/certificates/signals.py for why not Maple)."""
-    return release_line() == "redwood"
+    lms/djangoapps/certificates/signals.py for why not Maple). Verawood:
+    unchanged (research release-ulmo-verawood.md 2.2, config.py and
+    signals.py of 2026)."""
+    return release_line() in REDWOOD_ON
+
+
+def has_flat_features():
+    """FEATURES flattened into module-level settings, FEATURES itself a
+    write-through FeaturesProxy over the settings module's globals
+    (openedx/core/lib/features_setting_proxy.py, PR #37067, September 2025:
+    Ulmo on). Verawood only here; every other line keeps a plain dict."""
+    return release_line() == "verawood"
+
+
+
+def validates_course_mode_on_save():
+    """CourseMode.save() runs clean() (no professional mode with an
+    expiration date, no price under COURSE_ENROLLMENT_MODES' min_price) and
+    lower-cases the currency: read in the 2026 course_modes/models.py
+    (openedx/openedx-platform@6913dfd7). Verawood only: the older lines'
+    save() was not read."""
+    return release_line() == "verawood"

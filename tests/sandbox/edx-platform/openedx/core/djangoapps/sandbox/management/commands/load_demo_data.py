@@ -51,7 +51,7 @@ COURSES = [
     (RULES, "Certificate Rules Course", dt(2026, 1, 5), dt(2031, 6, 30), ["honor", "verified"], True),
 ]
 
-# Redwood only (demo_expectations.json "release_courses"): a course as Studio
+# Redwood and Verawood only (demo_expectations.json "release_courses"): a course as Studio
 # creates it, with NO course_modes_coursemode row. Redwood's
 # common/djangoapps/course_modes/models.py then offers the single DEFAULT_MODE
 # built from lms/envs/common.py COURSE_MODE_DEFAULTS (slug "audit"), learners
@@ -62,6 +62,11 @@ COURSES = [
 RELEASE_COURSES = {
     "redwood": [(AUDIT_ONLY, "Audit Only Course", dt(2024, 6, 3), dt(2030, 6, 30), [], True)],
 }
+# Verawood: the same course, for the same reason (course_modes/models.py of
+# 2026, openedx/openedx-platform@6913dfd7: DEFAULT_MODE from
+# settings.COURSE_MODE_DEFAULTS, slug "audit"; is_eligible_for_certificate:
+# audit never).
+RELEASE_COURSES["verawood"] = RELEASE_COURSES["redwood"]
 
 # Course Advanced Setting "Certificates Display Behavior" (CourseOverview
 # certificates_display_behavior). The certificate page shows a certificate
@@ -143,7 +148,7 @@ LEARNERS = [(TOY, TOY_LEARNERS), (DEMO, DEMO_LEARNERS), (NOCERT, NOCERT_LEARNERS
 AUDIT_ONLY_LEARNERS = [
     ("auditonly_completed_%02d" % i, "audit", True, i < 3, i == 0, None) for i in range(4)
 ]
-RELEASE_LEARNERS = {"redwood": [(AUDIT_ONLY, AUDIT_ONLY_LEARNERS)]}
+RELEASE_LEARNERS = {"redwood": [(AUDIT_ONLY, AUDIT_ONLY_LEARNERS)], "verawood": [(AUDIT_ONLY, AUDIT_ONLY_LEARNERS)]}
 
 
 def stable_hex(text):
