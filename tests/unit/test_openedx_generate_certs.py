@@ -550,6 +550,12 @@ def test_only_published_tasks_are_waited_for(maple):
     assert result['queued'] == 4, result               # published to the workers
     assert result['decided_in_process'] == 2, result   # invalidated (unavailable), notpassing
     assert result['not_eligible'] == 3, result
+    # Why, learner by learner (load_demo_data RULES_LEARNERS), from what the platform answered and the data.
+    assert result['outcomes'] == {'published': {'downloadable': 2, 'unverified': 2},
+                                  'decided_in_process': {'notpassing': 1, 'unavailable': 1},
+                                  'declined': {'beta_tester': {'regular': 1}, 'not_passing': {'regular': 2}}}
+    assert result['left_out'] == {} and result['sent'] == 9
+    assert set(result['seconds']) == {'select', 'publish', 'sort_outcomes', 'wait'}
     assert result['timed_out'] is False and result['processed'] == 4, result
     assert time.time() - begin < 12
     assert maple.statuses(RULES) == {'downloadable': 2, 'notpassing': 1, 'unavailable': 1, 'unverified': 2}
