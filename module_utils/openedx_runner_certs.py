@@ -344,7 +344,7 @@ def _html_certificates_enabled(key):
         return None
 
 
-def _course_selection(key, regenerate_statuses=None, active_only=True, platform_filters=True):
+def _course_selection(key, regenerate_statuses=None, active_only=True, platform_filters=True, missing_status=None):
     """select_learners (openedx_cert_selection) on this course's rows; with platform_filters, less the
     modes the platform never certifies and every learner of a course with HTML certificates off."""
     enrollment = _required_model('student', 'CourseEnrollment')
@@ -353,7 +353,8 @@ def _course_selection(key, regenerate_statuses=None, active_only=True, platform_
     statuses = dict(certificate.objects.filter(course_id=key).order_by().values_list('user_id', 'status'))
     eligible = _mode_eligibility() if platform_filters else None
     user_ids, left_out = select_learners(rows, statuses, regenerate_statuses=regenerate_statuses,
-                                         mode_is_eligible=eligible, active_only=active_only)
+                                         mode_is_eligible=eligible, active_only=active_only,
+                                         missing_status=missing_status)
     if platform_filters and user_ids and _html_certificates_enabled(key) is False:
         left_out['html_certificates_disabled'] = {'course': len(user_ids)}
         user_ids = []
@@ -362,9 +363,9 @@ def _course_selection(key, regenerate_statuses=None, active_only=True, platform_
 
 @register_op('pending_learners')
 def op_pending_learners(course_id, regenerate_statuses=None, active_only=True, platform_filters=True, ids=True,
-                        queued_earlier=None, requeue_waiting=False):
+                        queued_earlier=None, requeue_waiting=False, missing_status=None):
     key = _course_key(course_id)
-    user_ids, left_out = _course_selection(key, regenerate_statuses, active_only, platform_filters)
+    user_ids, left_out = _course_selection(key, regenerate_statuses, active_only, platform_filters, missing_status)
     waiting = {}
     if queued_earlier:
         waiting = _still_waiting(_required_model('certificates', 'GeneratedCertificate'), key, queued_earlier)

@@ -132,6 +132,9 @@ class FakePlatform:
 
     def run_platform_ops(self, module, service, ops, extra_sources=()):
         json.dumps(ops)  # what crosses the process boundary must be JSON
+        for op in ops:
+            # Each op must be callable with its arguments by the real op source, as in the platform.
+            check_op_arguments(op)
         assert extra_sources, 'the certificate ops need their source text'
         self.starts.append(('ops', [op['op'] for op in ops]))
         results = []
@@ -147,6 +150,28 @@ class FakePlatform:
         if args[0] == 'gen_cert_report':
             return 0, self.render_report(args[2]), ''
         raise AssertionError('unexpected command %r' % (args,))
+
+
+def _real_op_parameters():
+    import re
+    params = {}
+    for match in re.finditer(r"@register_op\('(\w+)'\)\ndef \w+\(([^)]*)\)", CERTS_SOURCE):
+        params[match.group(1)] = set(p.split('=')[0].strip() for p in match.group(2).split(',') if p.strip())
+    return params
+
+
+REAL_OP_PARAMETERS = _real_op_parameters()
+
+
+def check_op_arguments(op):
+    unknown = set(op) - {'op'} - REAL_OP_PARAMETERS[op['op']]
+    assert not unknown, 'op %s takes no %s' % (op['op'], sorted(unknown))
+
+
+def test_the_fake_checks_op_arguments_against_the_real_ops():
+    assert 'missing_status' in REAL_OP_PARAMETERS['pending_learners']
+    with pytest.raises(AssertionError):
+        check_op_arguments({'op': 'pending_learners', 'course_id': 'x', 'no_such': 1})
 
 
 def make_platform_dir(tmp_path, commands):
