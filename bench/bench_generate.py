@@ -1,32 +1,43 @@
 #!/usr/bin/env python3
-"""Benchmark: certificate generation through the toolkit against the bare command.
+"""Benchmark: certificate generation through the toolkit against the bare command, doing the SAME work.
 
-Course course-v1:OpenedX+Bench+2026 of the sandbox demo data (3000 learners).
-For each release, on a FRESH sandbox host per measurement (certificates
-enabled first with playbooks/site.yml, not timed):
+Courses of the sandbox demo data: course-v1:OpenedX+Bench+2026 (3,000
+learners, every image) and course-v1:OpenedX+Bench30k+2026 (30,000 learners,
+on the images that have it: the newest release line); --courses picks others.
+For each release and course, on a FRESH sandbox host per measurement
+(certificates enabled first with playbooks/site.yml, not timed):
 
   toolkit   ansible-playbook playbooks/generate.yml -e course_id=COURSE, timed on
             the controller (everything an operator waits for: Ansible, the
-            podman connection, the platform process, the progress polling).
+            podman connection, the platform process, the progress loop).
   bare      hawthorn: manage.py lms --settings=aws ungenerated_certs -c COURSE
-            as edxapp inside the host; maple: manage.py lms --settings=production
-            cert_generation -u <the learners the platform's bulk generation picks>
-            -c COURSE, then waiting until the task worker has drained the queue.
-            Timed INSIDE the host (so podman exec's overhead is not counted) and
-            also on the controller.
+            (the command picks its learners itself, and the toolkit runs the
+            same command). Maple and later: manage.py lms --settings=production
+            cert_generation -u IDS -c COURSE, then waiting until the task
+            worker has drained its queue; IDS are the learners the toolkit
+            selects, asked from the toolkit's own selection op
+            (openedx_runner_certs pending_learners, which runs
+            module_utils/openedx_cert_selection.py: ONE place) in a platform
+            process started before the clock and the start count. Timed INSIDE
+            the host (so podman exec's overhead is not counted) and also on the
+            controller.
 
-The bulk generation of the instructor dashboard (instructor_task's
-generate_students_certificates) takes the ACTIVE enrollments, less the
-learners who have a certificate in the course whose status is not
-"unavailable" (students_require_certificate); the toolkit sends the same
-learners, so both ways do the same work and end with the same counts.
+Same work is checked, not assumed: on Maple and later the digest of the
+learners the bare command was given must be the digest of those the
+toolkit sent (its result's courses.COURSE.selection.digest), and on every
+release both must end with the same certificate counts by status. If not,
+the benchmark says so on standard error and exits 1 (after writing its
+files); the table says "THE COUNTS DIFFER" / "NOT THE SAME LEARNERS".
 
 For each: wall time, platform processes started (lines added to
-/edx/var/log/sandbox/manage-starts.log) and the certificate counts afterwards.
-Prints a table; writes bench/results/generate-STAMP.json and .md.
+/edx/var/log/sandbox/manage-starts.log) and the certificate counts afterwards;
+for the toolkit also its own phases inside the platform (selection,
+publishing, sorting the answers, waiting for the worker). Prints a table;
+writes bench/results/generate-STAMP.json and .md.
 
-    bench/bench_generate.py [--releases hawthorn,maple] [--repeat N]
+    bench/bench_generate.py [--releases hawthorn,maple,verawood] [--courses ID,ID] [--repeat N]
 
+Releases whose image is missing are skipped (said on standard error).
 Needs the sandbox images (make images) and podman in the private storage
 (the Makefile's environment, or: eval "$(tests/sandbox/sandbox.sh env)").
 """
@@ -36,7 +47,6 @@ import datetime
 import json
 import os
 import platform
-import shlex
 import statistics
 import subprocess
 import sys
@@ -46,24 +56,59 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
+import ansible.module_utils  # noqa: E402
+
+# The toolkit's module_utils, importable here as Ansible makes them for its modules.
+if str(ROOT / "module_utils") not in ansible.module_utils.__path__:
+    ansible.module_utils.__path__.append(str(ROOT / "module_utils"))
+
+from ansible.module_utils.openedx_cert_selection import selection_digest  # noqa: E402
+from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script  # noqa: E402
+from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE  # noqa: E402
 from conftest import podman, podman_env, run_playbook, start_host  # noqa: E402
 
-COURSE = "course-v1:OpenedX+Bench+2026"
+BENCH = "course-v1:OpenedX+Bench+2026"
+BENCH_30K = "course-v1:OpenedX+Bench30k+2026"
+DEFAULT_RELEASES = "hawthorn,maple,verawood"
 STARTS_LOG = "/edx/var/log/sandbox/manage-starts.log"
 PLATFORM = "/edx/app/edxapp/edx-platform"
 PYTHON = "/edx/app/edxapp/venvs/edxapp/bin/python"
+MODERN_ENV = "LMS_CFG=/edx/etc/lms.yml STUDIO_CFG=/edx/etc/studio.yml"
 RESULTS = ROOT / "bench" / "results"
-EXPECT = json.loads((ROOT / "tests/sandbox/demo_expectations.json").read_text())
 
 
-def cert_counts(host):
+def is_legacy(release):
+    return release == "hawthorn"
+
+
+def quoted(value):
+    return "'%s'" % value.replace("'", "''")
+
+
+def cert_counts(host, course):
     rows = host.sql("select status, count(*) from certificates_generatedcertificate "
-                    "where course_id = '%s' group by status" % COURSE)
+                    "where course_id = %s group by status" % quoted(course))
     return dict(sorted((status, int(n)) for status, n in rows))
+
+
+def enrollment_counts(host, course):
+    rows = host.sql("select is_active, count(*) from student_courseenrollment where course_id = %s "
+                    "group by is_active" % quoted(course))
+    counts = dict((int(active), int(n)) for active, n in rows)
+    return {"total": sum(counts.values()), "active": counts.get(1, 0)}
+
+
+def has_course(host, course):
+    return bool(host.sql("select count(*) from course_overviews_courseoverview where id = %s"
+                         % quoted(course))[0][0] != "0")
 
 
 def starts(host):
     return [line for line in host.read(STARTS_LOG).splitlines() if line.strip()]
+
+
+def image_exists(release):
+    return podman("image", "exists", "localhost/openedx-sandbox:" + release, check=False).returncode == 0
 
 
 def fresh_host(release):
@@ -82,13 +127,45 @@ def remove(host):
 
 
 def failed_tasks(host):
-    """Generation tasks the sandbox worker ran and that failed (maple), with the last error line."""
+    """Generation tasks the sandbox worker ran and that failed (Maple and later), with the last error line."""
     try:
         rows = host.sql("select result from sandbox_sandboxtask where status = 'failed'")
     except AssertionError:
         return {"count": 0}
     last = [r[0].strip().splitlines()[-1] for r in rows if r[0]]
     return {"count": len(rows), "errors": sorted(set(last))}
+
+
+def run_toolkit_ops(host, ops):
+    """The toolkit's runner with its certificate ops, in one platform process on the host (as the
+    platform user, ops on standard input as the modules send them); returns the op results."""
+    podman("exec", "-i", host.name, "sh", "-c", "cat > /tmp/bench-runner.py && chmod 644 /tmp/bench-runner.py",
+           input=build_script([CERTS_SOURCE]))
+    podman("exec", "-i", host.name, "sh", "-c", "cat > /tmp/bench-ops.json && chmod 644 /tmp/bench-ops.json",
+           input=json.dumps(ops))
+    out = host.sh("cd %s && sudo -u edxapp env %s %s manage.py lms --settings=production shell "
+                  "-c \"$(cat /tmp/bench-runner.py)\" < /tmp/bench-ops.json" % (PLATFORM, MODERN_ENV, PYTHON)).stdout
+    lines = out.splitlines()
+    results = json.loads("\n".join(lines[lines.index(RESULT_BEGIN) + 1:lines.index(RESULT_END)]))
+    for result in results:
+        if result.get("failed"):
+            raise SystemExit("the toolkit's %s op failed on %s: %s" % (result.get("op"), host.name, result.get("msg")))
+    return results
+
+
+def toolkit_selection(host, course):
+    """The learner ids the toolkit sends to cert_generation for ``course`` (its own op, its own code)."""
+    _info, pending = run_toolkit_ops(host, [{"op": "course_info", "course_id": course, "require_exists": True},
+                                            {"op": "pending_learners", "course_id": course, "ids": True}])
+    return pending["user_ids"], pending
+
+
+def module_result(run):
+    """The openedx_generate_certs result ("Collect the result"), or None."""
+    try:
+        return run.results("Collect the result")[0]
+    except (IndexError, KeyError, ValueError, AttributeError):
+        return None
 
 
 def toolkit_failure(run):
@@ -104,24 +181,32 @@ def toolkit_failure(run):
     return run.output[-2000:]
 
 
-def measure_toolkit(release, worker_wait):
+def measure_toolkit(release, course, worker_wait):
     host = fresh_host(release)
     try:
         begin = time.monotonic()
-        run = run_playbook("generate.yml", [host], extra_vars={"course_id": COURSE,
+        run = run_playbook("generate.yml", [host], extra_vars={"course_id": course,
                                                                "worker_wait_timeout": worker_wait})
         wall = time.monotonic() - begin
-        return {"way": "toolkit", "command": "ansible-playbook playbooks/generate.yml -e course_id=" + COURSE,
+        result = module_result(run) or {}
+        entry = (result.get("courses") or {}).get(course) or {}
+        selection = entry.get("selection") or {}
+        generation = entry.get("generation") or {}
+        return {"way": "toolkit", "command": "ansible-playbook playbooks/generate.yml -e course_id=" + course,
                 "wall_s": round(wall, 2), "inside_s": None, "rc": run.rc,
                 "failure": toolkit_failure(run) if run.rc else None,
-                "failed_tasks": failed_tasks(host) if release != "hawthorn" else None,
-                "platform_starts": len(starts(host)), "certificates": cert_counts(host)}
+                "failed_tasks": None if is_legacy(release) else failed_tasks(host),
+                "platform_starts": len(starts(host)), "certificates": cert_counts(host, course),
+                "learners_sent": selection.get("selected"), "learners_digest": selection.get("digest"),
+                "left_out": selection.get("left_out"), "outcomes": generation.get("outcomes"),
+                "platform_seconds": generation.get("seconds"),
+                "module_platform_starts": result.get("platform_starts")}
     finally:
         remove(host)
 
 
-# Timed inside the host: date +%s.%N around the command (and the wait on maple).
-BARE_HAWTHORN = r"""
+# Timed inside the host: date +%s.%N around the command (and the wait on Maple and later).
+BARE_LEGACY = r"""
 cd {platform}
 t0=$(date +%s.%N)
 sudo -u edxapp {python} manage.py lms --settings=aws ungenerated_certs -c '{course}' >/tmp/bench.out 2>/tmp/bench.err
@@ -130,17 +215,13 @@ t1=$(date +%s.%N)
 echo "BENCH rc=$rc t0=$t0 t1=$t1"
 """
 
-# The learners of the bulk generation: active enrollments without a certificate
-# other than "unavailable".
-BARE_MAPLE = r"""
+# /tmp/bench-ids holds the learners the toolkit selects (written before the clock starts), one
+# argument each: a command line of 27,000 ids is too long for one podman exec argument.
+BARE_MODERN = r"""
 cd {platform}
-ids=$(mariadb --batch --skip-column-names edxapp -e "select e.user_id from student_courseenrollment e
-    where e.course_id = '{course}' and e.is_active = 1 and e.user_id not in (select user_id from
-    certificates_generatedcertificate where course_id = '{course}' and status != 'unavailable')
-    order by e.user_id" | tr '\n' ' ')
 t0=$(date +%s.%N)
-sudo -u edxapp env LMS_CFG=/edx/etc/lms.yml STUDIO_CFG=/edx/etc/studio.yml {python} manage.py lms \
-    --settings=production cert_generation -u $ids -c '{course}' >/tmp/bench.out 2>/tmp/bench.err
+sudo -u edxapp env {env} {python} manage.py lms \
+    --settings=production cert_generation -u $(cat /tmp/bench-ids) -c '{course}' >/tmp/bench.out 2>/tmp/bench.err
 rc=$?
 # Wait until the worker has run every queued task.
 while [ "$(mariadb --batch --skip-column-names edxapp -e "select count(*) from sandbox_sandboxtask
@@ -152,18 +233,24 @@ echo "BENCH rc=$rc t0=$t0 t1=$t1"
 """
 
 
-def measure_bare(release, worker_wait=None):
+def measure_bare(release, course, worker_wait=None):
     host = fresh_host(release)
     try:
-        if release == "hawthorn":
-            script = BARE_HAWTHORN
-            command = "manage.py lms --settings=aws ungenerated_certs -c " + COURSE
+        digest = sent = None
+        if is_legacy(release):
+            script = BARE_LEGACY
+            command = "manage.py lms --settings=aws ungenerated_certs -c " + course
         else:
-            script = BARE_MAPLE
-            command = ("manage.py lms --settings=production cert_generation -u <the %d learners of the bulk "
-                       "generation: active, no certificate but unavailable> -c %s + wait for the worker"
-                       % (EXPECT["courses"][COURSE]["enrollments"]["active"], COURSE))
-        script = script.format(platform=PLATFORM, python=PYTHON, course=COURSE)
+            ids, _pending = toolkit_selection(host, course)
+            podman("exec", "-i", host.name, "sh", "-c", "cat > /tmp/bench-ids && chmod 644 /tmp/bench-ids",
+                   input=" ".join(str(uid) for uid in ids))
+            # The selection's own platform process is not the bare command's.
+            host.sh("truncate -s 0 " + STARTS_LOG)
+            digest, sent = selection_digest(ids), len(ids)
+            script = BARE_MODERN
+            command = ("manage.py lms --settings=production cert_generation -u <the %d learners the toolkit "
+                       "selects> -c %s + wait for the worker" % (sent, course))
+        script = script.format(platform=PLATFORM, python=PYTHON, course=course, env=MODERN_ENV)
         begin = time.monotonic()
         out = host.sh(script).stdout
         wall = time.monotonic() - begin
@@ -175,8 +262,9 @@ def measure_bare(release, worker_wait=None):
         inside = float(fields["t1"]) - float(fields["t0"])
         return {"way": "bare", "command": command, "wall_s": round(wall, 2), "inside_s": round(inside, 2),
                 "rc": int(fields["rc"]), "failure": failure,
-                "failed_tasks": failed_tasks(host) if release != "hawthorn" else None,
-                "platform_starts": len(starts(host)), "certificates": cert_counts(host)}
+                "failed_tasks": None if is_legacy(release) else failed_tasks(host),
+                "platform_starts": len(starts(host)), "certificates": cert_counts(host, course),
+                "learners_sent": sent, "learners_digest": digest}
     finally:
         remove(host)
 
@@ -191,7 +279,14 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def versions():
+def load_average():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
+def versions(releases):
     def out(cmd):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, env=podman_env(),
@@ -199,7 +294,7 @@ def versions():
         except (OSError, IndexError):
             return None
     images = {}
-    for release in ("hawthorn", "maple"):
+    for release in releases:
         images[release] = out(["podman", "image", "inspect", "--format", "{{.Id}}",
                                "localhost/openedx-sandbox:" + release])
         images[release] = images[release][:12] if images[release] else None
@@ -219,92 +314,169 @@ def summarize(samples):
     for key in ("wall_s", "inside_s"):
         values = [s[key] for s in samples if s[key] is not None]
         out[key] = round(statistics.median(values), 2) if values else None
-    out["platform_starts"] = samples[-1]["platform_starts"]
-    out["certificates"] = samples[-1]["certificates"]
-    out["command"] = samples[-1]["command"]
+    last = samples[-1]
+    for key in ("platform_starts", "certificates", "command", "failed_tasks", "learners_sent",
+                "learners_digest", "left_out", "outcomes", "platform_seconds"):
+        if key in last:
+            out[key] = last[key]
     out["failed_runs"] = sum(1 for s in samples if s.get("rc"))
-    out["failed_tasks"] = samples[-1].get("failed_tasks")
+    # Every sample, not only the last, must have done the same work as the other way's.
+    out["certificates_by_sample"] = [s["certificates"] for s in samples]
+    out["digests_by_sample"] = [s.get("learners_digest") for s in samples]
     out["samples"] = samples
     return out
+
+
+def same_work(ways):
+    """Problems (a list of sentences) if the toolkit and the bare command did not do the same work."""
+    toolkit, bare = ways["toolkit"], ways["bare"]
+    problems = []
+    counts = toolkit["certificates_by_sample"] + bare["certificates_by_sample"]
+    if any(c != counts[0] for c in counts):
+        problems.append("the certificate counts by status differ: toolkit %s, bare %s"
+                        % (toolkit["certificates_by_sample"], bare["certificates_by_sample"]))
+    digests = toolkit["digests_by_sample"] + bare["digests_by_sample"]
+    if any(d is not None for d in digests) and any(d != digests[0] for d in digests):
+        problems.append("the learners differ: the toolkit sent %s learner(s) (digests %s), the bare command "
+                        "was given %s (digests %s)" % (toolkit.get("learners_sent"), toolkit["digests_by_sample"],
+                                                        bare.get("learners_sent"), bare["digests_by_sample"]))
+    return problems
+
+
+def ratio(ways):
+    if ways["toolkit"].get("failed_runs") or ways["bare"].get("failed_runs"):
+        return None
+    ref = ways["bare"]["inside_s"] or ways["bare"]["wall_s"]
+    return round(ways["toolkit"]["wall_s"] / ref, 2) if ref else None
 
 
 def markdown(doc):
     lines = ["# Certificate generation benchmark", "",
              "- date: %s" % doc["date"],
-             "- machine: %s, %s cores, %s" % (doc["machine"]["cpu"], doc["machine"]["cores"], doc["machine"]["os"]),
-             "- course: `%s` (%d learners, %d active)" % (COURSE, doc["learners"]["total"], doc["learners"]["active"]),
+             "- machine: %s, %s cores, %s; load average at the start %s (the machine is shared: wall times "
+             "move with the load, the counts must not)"
+             % (doc["machine"]["cpu"], doc["machine"]["cores"], doc["machine"]["os"], doc["machine"]["load_start"]),
              "- repeat: %d (median shown; every measurement on a fresh host)" % doc["repeat"],
              "- versions: " + ", ".join("%s %s" % (k, v) for k, v in doc["versions"].items() if k != "images"),
              "- images: " + ", ".join("%s %s" % (k, v) for k, v in doc["versions"]["images"].items()),
-             "", table(doc, md=True), "",
-             "A run marked FAILED ended with an error (see `failure` in the JSON); on maple a worker "
-             "task that fails writes no certificate, and the toolkit waits `worker_wait_timeout` "
-             "(here %s s) for it before it fails." % doc["worker_wait_timeout"], "",
-             "`wall` is measured on the controller; `inside` is the bare command timed inside the host "
-             "(without podman exec's overhead). `starts` counts lines added to `%s`." % STARTS_LOG, ""]
+             "- courses: " + "; ".join("%s %s: %d learners, %d active" % (release, course, n["total"], n["active"])
+                                       for release, courses in doc["learners"].items()
+                                       for course, n in courses.items()),
+             "", table(doc, md=True), ""]
+    for release, courses in doc["results"].items():
+        for course, ways in courses.items():
+            toolkit = ways.get("toolkit") or {}
+            if toolkit.get("left_out") is not None or toolkit.get("platform_seconds"):
+                lines.append("- %s %s: the toolkit left out %s; what the platform did with those sent: %s; "
+                             "its phases in the platform (s): %s"
+                             % (release, course, json.dumps(toolkit.get("left_out"), sort_keys=True),
+                                json.dumps(toolkit.get("outcomes"), sort_keys=True),
+                                json.dumps(toolkit.get("platform_seconds"), sort_keys=True)))
+    lines += ["",
+              "Both ways are given the same learners: on Maple and later the bare command gets the ids the "
+              "toolkit's own selection op returns (module_utils/openedx_cert_selection.py), and the benchmark "
+              "checks the digests and the final counts by status (it exits 1 when they differ).", "",
+              "A run marked FAILED ended with an error (see `failure` in the JSON); on Maple and later a worker "
+              "task that fails writes no certificate, and the toolkit waits `worker_wait_timeout` "
+              "(here %s s) for it before it fails." % doc["worker_wait_timeout"], "",
+              "`wall` is measured on the controller; `inside` is the bare command timed inside the host "
+              "(without podman exec's overhead), and the ratio divides the toolkit's wall time by it. "
+              "`starts` counts lines added to `%s`." % STARTS_LOG, ""]
     return "\n".join(lines)
 
 
 def table(doc, md=False):
-    header = ["release", "way", "wall s", "inside s", "starts", "certificates after"]
+    header = ["release", "course", "way", "wall s", "inside s", "starts", "sent", "certificates after"]
     rows = []
-    for release, ways in doc["results"].items():
-        for way in ("toolkit", "bare"):
-            r = ways.get(way)
-            if r is None:
-                continue
-            rows.append([release, way, "%.2f" % r["wall_s"],
-                         "-" if r["inside_s"] is None else "%.2f" % r["inside_s"],
-                         str(r["platform_starts"]) + (" FAILED" if r.get("failed_runs") else ""),
-                         ", ".join("%s %s" % kv for kv in r["certificates"].items())
-                         + ("; %d worker task(s) failed" % r["failed_tasks"]["count"]
-                            if (r.get("failed_tasks") or {}).get("count") else "")])
-        if "toolkit" in ways and "bare" in ways:
-            ref = ways["bare"]["inside_s"] or ways["bare"]["wall_s"]
-            failed = ways["toolkit"].get("failed_runs") or ways["bare"].get("failed_runs")
-            ratio = "n/a" if failed else "%.2fx" % (ways["toolkit"]["wall_s"] / ref)
-            same = ways["toolkit"]["certificates"] == ways["bare"]["certificates"]
-            rows.append([release, "toolkit / bare", ratio, "", "",
-                         "a run failed: no ratio" if failed else
-                         ("the same counts" if same else "THE COUNTS DIFFER")])
+    for release, courses in doc["results"].items():
+        for course, ways in courses.items():
+            for way in ("toolkit", "bare"):
+                r = ways.get(way)
+                if r is None:
+                    continue
+                rows.append([release, course, way, "%.2f" % r["wall_s"],
+                             "-" if r["inside_s"] is None else "%.2f" % r["inside_s"],
+                             str(r["platform_starts"]) + (" FAILED" if r.get("failed_runs") else ""),
+                             "-" if r.get("learners_sent") is None else str(r["learners_sent"]),
+                             ", ".join("%s %s" % kv for kv in r["certificates"].items())
+                             + ("; %d worker task(s) failed" % r["failed_tasks"]["count"]
+                                if (r.get("failed_tasks") or {}).get("count") else "")])
+            if "toolkit" in ways and "bare" in ways:
+                value = ratio(ways)
+                problems = ways.get("problems") or []
+                rows.append([release, course, "toolkit / bare", "n/a" if value is None else "%.2fx" % value,
+                             "", "", "",
+                             "a run failed: no ratio" if value is None and not problems else
+                             ("THE COUNTS DIFFER" if any("counts" in p for p in problems) else "")
+                             + (" NOT THE SAME LEARNERS" if any("learners" in p for p in problems) else "")
+                             or "the same learners, the same counts"])
     if md:
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         out += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(out)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
     fmt = "  ".join("{:<%d}" % w for w in widths)
     return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))]
                      + [fmt.format(*row) for row in rows])
 
 
+def probe(release, wanted):
+    """The courses to measure on ``release`` (those asked, or Bench and, when the image has it,
+    Bench30k) and their enrollment counts, read on one fresh host."""
+    host = start_host(release)
+    try:
+        courses = wanted or [BENCH] + ([BENCH_30K] if has_course(host, BENCH_30K) else [])
+        return courses, dict((course, enrollment_counts(host, course)) for course in courses)
+    finally:
+        remove(host)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--releases", default="hawthorn,maple")
-    parser.add_argument("--repeat", type=int, default=1, help="measurements per way and release")
-    parser.add_argument("--worker-wait-timeout", type=int, default=180,
-                        help="generate.yml's worker_wait_timeout (maple): how long the toolkit waits "
+    parser.add_argument("--releases", default=DEFAULT_RELEASES,
+                        help="release lines, comma separated (those without an image are skipped)")
+    parser.add_argument("--courses", default="",
+                        help="course ids, comma separated (default: %s, and %s where the image has it)"
+                             % (BENCH, BENCH_30K))
+    parser.add_argument("--repeat", type=int, default=1, help="measurements per way, release and course")
+    parser.add_argument("--worker-wait-timeout", type=int, default=900,
+                        help="generate.yml's worker_wait_timeout (Maple and later): how long the toolkit waits "
                              "for the workers before it fails")
     parser.add_argument("--results", default=str(RESULTS), help="folder for the JSON and Markdown files")
     args = parser.parse_args(argv)
     now = datetime.datetime.now(datetime.timezone.utc)
-    enrollments = EXPECT["courses"][COURSE]["enrollments"]
-    doc = {"benchmark": "generate", "date": now.isoformat(timespec="seconds"), "course": COURSE,
-           "learners": {"total": enrollments["total"], "active": enrollments["active"]},
-           "repeat": args.repeat, "worker_wait_timeout": args.worker_wait_timeout,
-           "machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
-                       "os": "%s %s" % (platform.system(), platform.machine())},
-           "versions": versions(), "results": {}}
+    releases = []
     for release in [r.strip() for r in args.releases.split(",") if r.strip()]:
-        ways = {}
-        for way, measure in (("toolkit", measure_toolkit), ("bare", measure_bare)):
-            samples = []
-            for i in range(args.repeat):
-                print("%s: %s %d/%d ..." % (release, way, i + 1, args.repeat), file=sys.stderr, flush=True)
-                sample = measure(release, args.worker_wait_timeout)
-                print("  %s" % json.dumps(sample, sort_keys=True), file=sys.stderr, flush=True)
-                samples.append(sample)
-            ways[way] = summarize(samples)
-        doc["results"][release] = ways
+        if image_exists(release):
+            releases.append(release)
+        else:
+            print("%s: no image localhost/openedx-sandbox:%s, skipped" % (release, release), file=sys.stderr)
+    wanted = [c.strip() for c in args.courses.split(",") if c.strip()]
+    doc = {"benchmark": "generate", "date": now.isoformat(timespec="seconds"),
+           "repeat": args.repeat, "worker_wait_timeout": args.worker_wait_timeout,
+           "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "load_start": load_average(),
+                       "os": "%s %s" % (platform.system(), platform.machine())},
+           "versions": versions(releases), "learners": {}, "results": {}}
+    problems = []
+    for release in releases:
+        courses, doc["learners"][release] = probe(release, wanted)
+        doc["results"][release] = {}
+        for course in courses:
+            ways = {}
+            for way, measure in (("toolkit", measure_toolkit), ("bare", measure_bare)):
+                samples = []
+                for i in range(args.repeat):
+                    print("%s %s: %s %d/%d ..." % (release, course, way, i + 1, args.repeat),
+                          file=sys.stderr, flush=True)
+                    sample = measure(release, course, args.worker_wait_timeout)
+                    print("  %s" % json.dumps(sample, sort_keys=True), file=sys.stderr, flush=True)
+                    samples.append(sample)
+                ways[way] = summarize(samples)
+            ways["problems"] = same_work(ways)
+            ways["ratio"] = ratio(ways)
+            problems += ["%s %s: %s" % (release, course, p) for p in ways["problems"]]
+            doc["results"][release][course] = ways
+    doc["problems"] = problems
     print(table(doc))
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
@@ -312,6 +484,10 @@ def main(argv=None):
     (results / ("generate-%s.json" % stamp)).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     (results / ("generate-%s.md" % stamp)).write_text(markdown(doc))
     print("\nwritten: %s, %s" % (results / ("generate-%s.json" % stamp), results / ("generate-%s.md" % stamp)))
+    if problems:
+        print("\nFAILED: the toolkit and the bare command did not do the same work:\n  "
+              + "\n  ".join(problems), file=sys.stderr)
+        return 1
     return 0
 
 

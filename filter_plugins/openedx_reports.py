@@ -14,7 +14,10 @@ list of them.
                            column per course (plus a total column for several).
 ``openedx_report_totals``  one report summing several courses (course_id ``ALL``).
 ``openedx_generation_table``  a table of the ``courses`` result of
-                           ``openedx_generate_certs`` (status counts before/after).
+                           ``openedx_generate_certs`` (status counts before/after), then the
+                           learners by step and reason (left out before publishing, sent,
+                           published, set in the platform process, declined), each reason
+                           marked read or inferred from the module's ``reasons``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -130,12 +133,56 @@ def report_table(reports):
     return _render(headers, rows)
 
 
-def generation_table(courses):
-    """A table of openedx_generate_certs' ``courses``: one row per course and status."""
+# What a status the platform set in its own process says about the learner (generation_handler.py).
+IN_PROCESS_REASONS = {'unavailable': 'invalidated', 'notpassing': 'not_passing',
+                      'unverified': 'id_verification_missing'}
+
+
+def _how(reasons, name):
+    return ((reasons or {}).get(name) or {}).get('how', '')
+
+
+def learner_rows(cid, entry, reasons=None):
+    """Rows (course, step, reason, detail, learners, how) of one course: who was sent, who was left
+    out and why, what the platform did with those sent."""
+    rows = []
+    selection = entry.get('selection')
+    generation = entry.get('generation') or {}
+    if not selection and not generation.get('outcomes'):
+        return rows
+    enrollments = entry.get('enrollments') or {}
+    if enrollments.get('total') is not None:
+        rows.append([cid, 'enrolled', '', '', enrollments.get('total'), ''])
+    for reason in sorted((selection or {}).get('left_out') or {}):
+        for detail, count in sorted(selection['left_out'][reason].items()):
+            rows.append([cid, 'left out', reason, detail, count, _how(reasons, reason)])
+    if selection:
+        rows.append([cid, 'sent', '', '', selection.get('selected'), ''])
+    outcomes = generation.get('outcomes') or {}
+    for status, count in sorted((outcomes.get('published') or {}).items()):
+        reason = 'id_verification_missing' if status == 'unverified' else ''
+        rows.append([cid, 'task published', reason, status, count, _how(reasons, reason) if reason else ''])
+    for status, count in sorted((outcomes.get('decided_in_process') or {}).items()):
+        reason = IN_PROCESS_REASONS.get(status, '')
+        rows.append([cid, 'set in process', reason, status, count, 'read' if reason else ''])
+    for reason in sorted(outcomes.get('declined') or {}):
+        for path, count in sorted(outcomes['declined'][reason].items()):
+            rows.append([cid, 'declined', reason, path, count, _how(reasons, reason)])
+    return rows
+
+
+def generation_table(courses, reasons=None):
+    """A table of openedx_generate_certs' ``courses``: one row per course and status, then (when the
+    result has them) the learners by step and reason; ``reasons`` is the module's ``reasons``
+    (whether each reason is read from the data or inferred)."""
     if not isinstance(courses, dict):
         raise AnsibleFilterError('openedx_generation_table takes the courses dict of '
                                  'openedx_generate_certs, got %s' % type(courses).__name__)
+    if reasons is not None and not isinstance(reasons, dict):
+        raise AnsibleFilterError('openedx_generation_table: reasons must be the reasons dict of '
+                                 'openedx_generate_certs, got %s' % type(reasons).__name__)
     rows = []
+    learners = []
     for cid in sorted(courses):
         entry = courses[cid] or {}
         before, after = entry.get('before') or {}, entry.get('after') or {}
@@ -143,9 +190,13 @@ def generation_table(courses):
         for status in statuses:
             b, a = before.get(status, 0), after.get(status, 0)
             rows.append([cid, status, b, a, ('%+d' % (a - b)) if a != b else ''])
+        learners.extend(learner_rows(cid, entry, reasons))
     if not rows:
         return '(no courses)\n'
-    return _render(['course', 'status', 'before', 'after', 'change'], rows)
+    text = _render(['course', 'status', 'before', 'after', 'change'], rows)
+    if learners:
+        text += '\n' + _render(['course', 'learners', 'reason', 'detail', 'count', 'how'], learners)
+    return text
 
 
 class FilterModule(object):

@@ -16,17 +16,36 @@ description:
   - Generates course certificates with the command the platform's release has, and
     reports the certificate counts by status before and after.
   - "Legacy releases (up to Lilac: C(lms/djangoapps/certificates/management/commands/ungenerated_certs.py)
-    exists): runs the platform's C(ungenerated_certs -c COURSE), with C(--insecure) when
-    O(insecure=true) or, when O(insecure) is not given, when O(lms_https=false), and
-    C(--force-gen STATUS) when O(force_status) is given."
-  - "Releases without it (Maple and later: C(cert_generation.py) exists): selects the
-    learners who need a certificate (active enrollment, and a certificate status of
-    O(force_status), default V(unavailable), which is also the status of a learner without a
-    certificate; without O(force_status) these are the learners the instructor dashboard's bulk
-    generation picks), runs the platform's C(cert_generation -u USER... -c COURSE) for them in
-    batches of O(batch_size), and waits, up to O(wait_timeout) seconds per course, until the
-    platform's task workers have written the certificates of the tasks it published."
-  - "Maple's C(generate_certificate_task) also returns true when it only set or confirmed a
+    exists): runs the platform's C(ungenerated_certs -c COURSE), which picks its learners itself
+    (every enrollment), with C(--insecure) when O(insecure=true) or, when O(insecure) is not given,
+    when O(lms_https=false); with O(regenerate_statuses), once per status with C(--force-gen STATUS)."
+  - "Releases without it (Maple and later: C(cert_generation.py) exists): selects the learners the
+    platform's own bulk generation picks (the instructor dashboard's, C(generate_students_certificates)
+    and C(students_require_certificate) in C(lms/djangoapps/instructor_task/tasks_helper/certs.py)):
+    the ACTIVE enrollments (C(CourseEnrollment.objects.users_enrolled_in)), less the learners who
+    have a certificate in the course whose status is not V(unavailable); with
+    O(regenerate_statuses), the active learners whose certificate has one of those statuses. Then
+    it runs the platform's C(cert_generation -u USER... -c COURSE) for them in batches of
+    O(batch_size), and waits, up to O(wait_timeout) seconds per course, until the platform's task
+    workers have written the certificates of the tasks it published."
+  - "Before publishing anything it leaves out the learners the platform would certainly refuse
+    without writing anything, for a reason read from the data the way the platform reads it: an
+    enrollment mode that can never earn a certificate (the platform's own
+    C(is_eligible_for_certificate): V(audit); V(honor) with C(DISABLE_HONOR_CERTIFICATES)), and every
+    learner of a course whose HTML certificates are off (the platform's
+    C(has_html_certificates_enabled)). Nothing else is decided in advance (a failing grade is the
+    platform's to read, and with a certificate row it sets V(notpassing)). Every learner left out
+    is counted by reason (RV(courses.selection.left_out)), and what the platform did with each
+    learner sent is counted too (RV(courses.generation.outcomes)): tasks published (by the status
+    they write), statuses set in the process, and the learners it declined
+    (C(generate_certificate_task) answered false) by the reason the data shows. RV(reasons) says
+    which reasons are read from the data and which are inferred."
+  - "Learners in V(unverified) are regenerated with C(cert_generation) too, not with
+    C(regenerate_noidv_cert) where the release has it: both call the same
+    C(generate_certificate_task) for each learner (the same work), and C(cert_generation) lets the
+    module follow each answer and each published task, without C(regenerate_noidv_cert)'s pause of
+    C(--sleep_seconds) (20 s by default) between batches."
+  - "C(generate_certificate_task) also returns true when it only set or confirmed a
     status in the process (an invalidated learner's V(unavailable), V(notpassing),
     V(unverified)) and published nothing: the module counts what is actually published, by
     wrapping C(apply_async) of the platform's Celery task C(generate_certificate) (every
@@ -67,11 +86,26 @@ options:
     type: str
     choices: [auto, ungenerated_certs, cert_generation]
     default: auto
+  regenerate_statuses:
+    description:
+      - Regenerate the learners whose certificate has one of these statuses (a list, or one string of
+        statuses separated by commas), for example V(unverified) after ID verifications were approved, or
+        V(error) after a fix. Each must be one of the platform's C(CertificateStatuses) (checked before
+        anything starts, and again against the platform's own class in its process); an unknown one
+        fails the module, naming it.
+      - Empty (the default) picks the learners without a certificate, or with an V(unavailable) one, as
+        the bulk generation does.
+      - "The platform still decides: C(generate_certificate_task) does not regenerate a V(downloadable)
+        certificate (unless its mode was not eligible and the enrollment's now is), and the instructor
+        dashboard offers only V(downloadable), V(error), V(notpassing), V(audit_passing) and
+        V(audit_notpassing) for regeneration; RV(courses.generation.outcomes) shows what it did."
+    type: list
+    elements: str
+    default: []
   force_status:
     description:
-      - Generate only for learners whose certificate has this status (C(--force-gen) of
-        C(ungenerated_certs)); for example V(error) or V(notpassing) to retry after a fix.
-      - Default V(unavailable), which is also the status of a learner without a certificate.
+      - Deprecated, use O(regenerate_statuses). One status to regenerate; V(unavailable) keeps its old
+        meaning, the default selection (no certificate, or an unavailable one).
     type: str
     choices: [deleted, deleting, downloadable, error, generating, notpassing, restricted,
               unavailable, auditing, audit_passing, audit_notpassing, honor_passing,
@@ -121,9 +155,12 @@ options:
     type: bool
     default: false
   poll_interval:
-    description: Seconds between two looks at the certificate table while waiting.
+    description:
+      - Seconds between two looks at the certificate table while waiting for the workers. Each look reads
+        only the rows written since the previous one (one query), so a short interval costs the database
+        little and ends the wait soon after the last certificate is written.
     type: float
-    default: 2
+    default: 0.5
   progress_file:
     description:
       - A JSON file on the host where the run writes its progress (phase, learners done, total), read
@@ -155,7 +192,10 @@ notes:
     RV(changed=true) while there are any.
   - Which learners end with a V(downloadable) certificate is the platform's decision (grades,
     mode, ID verification, the audit cutoff, HTML certificates enabled for the course);
-    RV(courses.after) shows what it decided.
+    RV(courses.after) shows what it decided, and RV(courses.generation.outcomes) why the others got none.
+  - "The reasons of RV(courses.selection.left_out) are all read from the data; those of
+    RV(courses.generation.outcomes) are read except C(not_passing) (the persisted grade; the
+    platform may compute a grade that is not persisted) and C(unknown)."
 seealso:
   - module: openedx_generate_progress
   - module: openedx_cert_report
@@ -172,10 +212,16 @@ EXAMPLES = r'''
   become: true
   register: gen
 
+- name: Regenerate the learners left unverified or in error
+  openedx_generate_certs:
+    course_ids: course-v1:edX+DemoX+Demo_Course
+    regenerate_statuses: unverified,error
+  become: true
+
 - name: Retry the learners whose generation ended in error, on a legacy host
   openedx_generate_certs:
     course_ids: [edX/DemoX/Demo_Course]
-    force_status: error
+    regenerate_statuses: [error]
     settings: aws
   become: true
 
@@ -264,11 +310,38 @@ courses:
       type: int
     learners:
       description:
-        - Learners selected for generation (certificate status O(force_status), default V(unavailable),
-          the status of a learner without a certificate; active enrollments with C(cert_generation),
-          every enrollment with C(ungenerated_certs), which walks them all), less those whose task
-          from an earlier run is still waiting (C(cert_generation), unless O(requeue_waiting=true)).
+        - Learners selected for generation (RV(courses.selection.selected)); with C(ungenerated_certs),
+          which picks for itself, the learners it will walk whose status it takes (every enrollment).
       type: int
+    selection:
+      description: Who is sent to the platform and who is left out, and why.
+      type: dict
+      contains:
+        selected:
+          description: Learners sent (C(cert_generation)) or counted as the command's (C(ungenerated_certs)).
+          type: int
+        digest:
+          description:
+            - A fingerprint of the learners sent (16 hex digits of a SHA-256 of their sorted ids); two runs
+              sent the same learners when it is the same. The benchmark compares it with the bare command's.
+          type: str
+        left_out:
+          description:
+            - "Per reason, per detail, the learners left out before anything was published; each learner
+              once, under the first reason in this order: C(inactive_enrollment) (by mode),
+              C(has_certificate) (by status: the bulk generation skips a certificate other than
+              V(unavailable)) or C(not_in_regenerate_statuses) (by status, C(none) without a certificate),
+              C(mode_not_eligible) (by mode), C(html_certificates_disabled) (C(course): the whole course),
+              C(task_still_waiting) (a task of an earlier run is still queued). All read from the data."
+          type: dict
+          sample: {"inactive_enrollment": {"verified": 60}, "mode_not_eligible": {"audit": 1470}}
+        left_out_total:
+          description: The learners of RV(courses.selection.left_out), all reasons together.
+          type: int
+        regenerate_statuses:
+          description: The statuses regenerated (empty for the default selection).
+          type: list
+          elements: str
     still_waiting:
       description:
         - C(cert_generation) - learners whose generation task, published by an earlier run, no
@@ -285,13 +358,53 @@ courses:
         - What the generation op returned (null in check mode with C(cert_generation)). C(cert_generation) -
           C(requested) (learners selected), C(sent) (given to the command), C(queued) (tasks published),
           C(decided_in_process) (the platform returned true and published nothing), C(not_eligible) (it
-          returned false), C(still_waiting) (learners whose task from an earlier run is not written yet;
-          not queued again), C(requeued), C(waited_for), C(processed) (certificates written),
+          returned false or raised), C(still_waiting) (learners whose task from an earlier run is not
+          written yet; not queued again), C(requeued), C(waited_for), C(processed) (certificates written),
           C(results_pending), C(unprocessed_user_ids), C(timed_out), C(waited_seconds),
-          C(pending_tasks). C(ungenerated_certs) - C(progress_lines), C(output_tail).
+          C(pending_tasks), C(left_out) and C(digest) (as RV(courses.selection)), C(outcomes), C(seconds)
+          (the op's phases in the platform process, C(select), C(publish), C(sort_outcomes), C(wait)).
+          C(ungenerated_certs) - C(progress_lines), C(output_tail); with several O(regenerate_statuses),
+          C(runs), one such result per status.
       type: dict
+      contains:
+        outcomes:
+          description:
+            - "C(cert_generation) - what the platform did with the learners sent. C(published): tasks
+              published, by the status they write (V(downloadable); V(unverified): ID verification
+              missing where the mode needs it). C(decided_in_process): the platform answered true and
+              published nothing, by the status the certificate has now (V(unavailable): invalidated;
+              V(notpassing): failing with a certificate row; V(unverified)). C(declined): it answered false
+              (or raised), per reason, per path (C(regular), C(allowlist)): C(ccx_course), C(beta_tester),
+              C(not_passing) (inferred from the persisted grade), C(invalidated), C(no_enrollment),
+              C(mode_not_eligible), C(already_downloadable), C(no_course_overview),
+              C(html_certificates_disabled), C(refused_by_filter) (an exception, by its name),
+              C(user_not_found), C(unknown), the first of generation_handler.py's checks the data shows
+              failing."
+          type: dict
+          sample: {"published": {"downloadable": 800, "unverified": 160}, "decided_in_process": {},
+                   "declined": {"not_passing": {"regular": 480}}}
   sample: {"course-v1:edX+DemoX+Demo_Course": {"before": {}, "after": {"downloadable": 2},
            "changes": {"downloadable": 2}, "generated": 2, "learners": 3}}
+reasons:
+  description:
+    - Every reason the courses' RV(courses.selection.left_out) and RV(courses.generation.outcomes) name,
+      with C(how) (V(read) - the data the toolkit looked at is what the platform decides on, or the
+      platform's own function answered; V(inferred) - the platform decides on something the toolkit can
+      only approximate) and C(what) (a sentence).
+  returned: once the course ids were read and a generation command found (also when the run failed later)
+  type: dict
+  sample: {"mode_not_eligible": {"how": "read", "what": "the enrollment mode can never earn a certificate"},
+           "not_passing": {"how": "inferred", "what": "no passing grade: read from the persisted course grade"}}
+regenerate_statuses:
+  description: The statuses regenerated (O(regenerate_statuses), with a deprecated O(force_status)).
+  returned: once the course ids were read and a generation command found (also when the run failed later)
+  type: list
+  elements: str
+unknown_statuses:
+  description: The entries of O(regenerate_statuses) that are no certificate status (nothing was started).
+  returned: when a status was unknown
+  type: list
+  elements: str
 would_generate_for:
   description: In check mode, per course id, the learners that would be sent (RV(courses.learners)).
   returned: in check mode
@@ -312,6 +425,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.openedx_cert_report import CERTIFICATE_STATUSES
+from ansible.module_utils.openedx_cert_selection import REASONS
 from ansible.module_utils.openedx_course_key import COURSE_IDS_ARGUMENT_SPEC, module_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
@@ -366,39 +480,73 @@ def status_changes(before, after):
     return changes
 
 
+def regenerate_statuses_of(params):
+    """The statuses to regenerate: O(regenerate_statuses), plus the deprecated O(force_status).
+
+    ``force_status=unavailable`` keeps its old meaning, the default selection (no certificate, or an
+    unavailable one); any other ``force_status`` is one more status to regenerate.
+    """
+    statuses = []
+    for status in params.get('regenerate_statuses') or []:
+        status = status.strip()
+        if status and status not in statuses:
+            statuses.append(status)
+    force = params.get('force_status')
+    if force and force != 'unavailable' and force not in statuses:
+        statuses.append(force)
+    return statuses
+
+
+def unknown_statuses(statuses):
+    return [status for status in statuses if status not in CERTIFICATE_STATUSES]
+
+
 def build_ops(method, course_ids, check_mode, params, progress_file, in_process=True,
               owner_pid=None, queued=None):
     """The platform processes to start, in order: a list of (kind, ops).
 
     kind 'main' and 'after' are runner processes (``ops`` is their op list);
-    ('command', course_id) is a literal ``manage.py lms ungenerated_certs``
+    ('command', course_id, status) is a literal ``manage.py lms ungenerated_certs``
     process (legacy releases with in_process false; ``ops`` is None).
-    Every course's existence is checked (course_info with require_exists)
-    before the first generation op, in the first process.
+    Every course's existence, and the statuses to regenerate, are checked
+    (course_info with require_exists, certificate_statuses) before the first
+    generation op, in the first process.
     """
-    force = params.get('force_status')
+    statuses = regenerate_statuses_of(params)
     legacy = method == 'ungenerated_certs'
     separate = legacy and not in_process and not check_mode
     main = [{'op': 'course_info', 'course_id': cid, 'require_exists': True} for cid in course_ids]
+    if statuses:
+        main.append({'op': 'certificate_statuses', 'wanted': statuses})
+    # ungenerated_certs takes one --force-gen status a call.
+    legacy_runs = statuses or [None]
     after = []
+    commands = []
     for index, cid in enumerate(course_ids):
         progress = None
         if progress_file:
             progress = {'file': progress_file, 'course_index': index + 1,
                         'course_count': len(course_ids), 'owner_pid': owner_pid}
-        # ungenerated_certs walks every enrollment; cert_generation gets active learners.
-        pending = {'op': 'pending_learners', 'course_id': cid, 'force_status': force,
-                   'active_only': not legacy, 'ids': False}
+        # ungenerated_certs walks every enrollment and picks for itself (the toolkit only counts);
+        # cert_generation gets the active learners the bulk generation picks, less the modes the
+        # platform never certifies (openedx_cert_selection).
+        pending = {'op': 'pending_learners', 'course_id': cid, 'regenerate_statuses': statuses,
+                   'active_only': not legacy, 'platform_filters': not legacy, 'ids': False}
+        if legacy:
+            pending['missing_status'] = 'unavailable'
         earlier = (queued or {}).get(cid) or {}
         if not legacy and earlier:
             pending.update(queued_earlier=earlier, requeue_waiting=bool(params.get('requeue_waiting')))
         main.append(pending)
-        if legacy and not separate:
-            main.append({'op': 'ungenerated_certs', 'course_id': cid, 'noop': bool(check_mode),
-                         'insecure': use_insecure(params.get('insecure'), params.get('lms_https')),
-                         'force_status': force, 'progress': progress})
-        elif not legacy and not check_mode:
-            main.append({'op': 'cert_generation', 'course_id': cid, 'force_status': force,
+        if legacy and separate:
+            commands.extend((('command', cid, status), None) for status in legacy_runs)
+        elif legacy:
+            for status in legacy_runs:
+                main.append({'op': 'ungenerated_certs', 'course_id': cid, 'noop': bool(check_mode),
+                             'insecure': use_insecure(params.get('insecure'), params.get('lms_https')),
+                             'force_status': status, 'progress': progress})
+        elif not check_mode:
+            main.append({'op': 'cert_generation', 'course_id': cid, 'regenerate_statuses': statuses,
                          'batch_size': params.get('batch_size') or 500,
                          'wait_timeout': params.get('wait_timeout'),
                          'poll_interval': params.get('poll_interval'),
@@ -407,19 +555,18 @@ def build_ops(method, course_ids, check_mode, params, progress_file, in_process=
         if not check_mode:
             after.append({'op': 'course_info', 'course_id': cid})
     if separate:
-        return ([('main', main)] + [(('command', cid), None) for cid in course_ids]
-                + [('after', after)])
+        return [('main', main)] + commands + [('after', after)]
     return [('main', main + after)]
 
 
-def ungenerated_certs_args(course_id, params, check_mode):
+def ungenerated_certs_args(course_id, params, check_mode, status=None):
     args = ['ungenerated_certs', '-c', course_id]
     if check_mode:
         args.append('--noop')
     if use_insecure(params.get('insecure'), params.get('lms_https')):
         args.append('--insecure')
-    if params.get('force_status'):
-        args += ['--force-gen', params['force_status']]
+    if status:
+        args += ['--force-gen', status]
     return args
 
 
@@ -449,8 +596,15 @@ def collect(course_ids, results):
         elif op == 'pending_learners':
             entry['learners'] = result.get('count')
             entry['still_waiting'] = result.get('still_waiting') or 0
+            entry['selection'] = selection_summary(result)
         elif op in ('ungenerated_certs', 'cert_generation', 'command'):
-            entry['generation'] = dict((k, v) for k, v in result.items() if k not in ('op', 'course_id'))
+            run = dict((k, v) for k, v in result.items() if k not in ('op', 'course_id'))
+            if entry['generation'] is None:
+                entry['generation'] = run
+            else:
+                # ungenerated_certs once per status to regenerate: every run, in order.
+                runs = entry['generation'].get('runs') or [entry['generation']]
+                entry['generation'] = {'runs': runs + [run]}
     for entry in courses.values():
         before = entry['before'] or {}
         if entry['after'] is None and entry['before'] is not None:
@@ -459,6 +613,28 @@ def collect(course_ids, results):
         entry['changes'] = status_changes(before, after)
         entry['generated'] = max(0, after.get('downloadable', 0) - before.get('downloadable', 0))
     return courses
+
+
+def selection_summary(result):
+    """The ``selection`` of a course from its pending_learners result: who is sent, who is left out, why."""
+    left_out = result.get('left_out') or {}
+    total = sum(sum(counts.values()) for counts in left_out.values())
+    return {'selected': result.get('count'), 'left_out': left_out, 'left_out_total': total,
+            'digest': result.get('digest'), 'regenerate_statuses': result.get('regenerate_statuses') or []}
+
+
+def reasons_used(courses):
+    """{reason: {how, what}} (openedx_cert_selection.REASONS) for every reason the courses name."""
+    names = set()
+    for entry in courses.values():
+        names.update(((entry.get('selection') or {}).get('left_out') or {}).keys())
+        outcomes = (entry.get('generation') or {}).get('outcomes') or {}
+        names.update((outcomes.get('declined') or {}).keys())
+        if (outcomes.get('published') or {}).get('unverified') or \
+                (outcomes.get('decided_in_process') or {}).get('unverified'):
+            names.add('id_verification_missing')
+    return dict((name, {'how': REASONS.get(name, ('inferred', ''))[0], 'what': REASONS.get(name, ('', ''))[1]})
+                for name in sorted(names))
 
 
 def read_queued_tasks(path):
@@ -616,13 +792,14 @@ def prepare_progress_file(module, path):
 def main():
     argument_spec = dict(
         method=dict(type='str', default='auto', choices=['auto', 'ungenerated_certs', 'cert_generation']),
+        regenerate_statuses=dict(type='list', elements='str', default=[]),
         force_status=dict(type='str', choices=list(CERTIFICATE_STATUSES)),
         insecure=dict(type='bool'),
         lms_https=dict(type='bool'),
         in_process=dict(type='bool', default=True),
         batch_size=dict(type='int', default=500),
         wait_timeout=dict(type='int', default=900),
-        poll_interval=dict(type='float', default=2.0),
+        poll_interval=dict(type='float', default=0.5),
         progress_file=dict(type='path'),
         queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
         requeue_waiting=dict(type='bool', default=False),
@@ -634,6 +811,17 @@ def main():
     course_ids = module_course_ids(module)
     if params['batch_size'] < 1:
         module.fail_json(msg='batch_size must be at least 1', platform_starts=0)
+    unknown = unknown_statuses(regenerate_statuses_of(params))
+    if unknown:
+        module.fail_json(msg='regenerate_statuses: %s %s not a certificate status (CertificateStatuses: %s); '
+                             'give a list, or statuses separated by commas, e.g. unverified,error'
+                         % (', '.join(unknown), 'is' if len(unknown) == 1 else 'are',
+                            ', '.join(CERTIFICATE_STATUSES)),
+                         unknown_statuses=unknown, platform_starts=0)
+    if params.get('force_status'):
+        module.deprecate('force_status is deprecated: use regenerate_statuses (a list, or statuses separated '
+                         'by commas), which regenerates the learners in any of several statuses',
+                         version='1.0.0', collection_name='openedx.certificates')
 
     method, why = choose_method(params['method'], params['platform_dir'])
     if method is None:
@@ -644,7 +832,8 @@ def main():
         progress_file = prepare_progress_file(module, progress_file)
 
     result = dict(changed=False, method=method, platform_starts=0, courses={}, generated=0,
-                  course_ids=course_ids, check_mode=module.check_mode)
+                  course_ids=course_ids, check_mode=module.check_mode,
+                  regenerate_statuses=regenerate_statuses_of(params), reasons={})
     queued = {}
     if method == 'cert_generation':
         queued, warning = read_queued_tasks(params['queued_tasks_file'])
@@ -672,6 +861,7 @@ def main():
     def finish_failed(msg, extra=None):
         save_queued_tasks()
         result['courses'] = collect(course_ids, all_results)
+        result['reasons'] = reasons_used(result['courses'])
         result['generated'] = sum(c['generated'] for c in result['courses'].values())
         # Published tasks are a change even when nothing is written yet.
         result['changed'] = changed_of(result['courses'])
@@ -684,7 +874,7 @@ def main():
 
     for phase, ops in processes:
         if isinstance(phase, tuple):
-            cid = phase[1]
+            cid, status = phase[1], phase[2]
             index = course_ids.index(cid) + 1
             base = {'course_id': cid, 'course_index': index, 'course_count': len(course_ids),
                     'phase': 'generate', 'owner_pid': os.getpid()}
@@ -700,11 +890,11 @@ def main():
                                                        remaining='%s:%s' % (match.group(3), match.group(4))))
 
             write_progress(progress_file, dict(base, done=0, total=None))
-            rc, out, err = platform.run_manage(module, 'lms', ungenerated_certs_args(cid, params, False),
+            rc, out, err = platform.run_manage(module, 'lms', ungenerated_certs_args(cid, params, False, status),
                                                on_line=on_line)
             result['platform_starts'] += 1
             all_results.append({'op': 'command', 'course_id': cid, 'rc': rc, 'progress_lines': lines,
-                                'output_tail': out.strip().splitlines()[-10:]})
+                                'force_status': status, 'output_tail': out.strip().splitlines()[-10:]})
             if rc != 0:
                 failure = platform.command_failure(module, 'ungenerated_certs -c %s failed (rc=%s)' % (cid, rc), err)
                 finish_failed(failure.pop('msg'), dict(failure, rc=rc))
@@ -719,6 +909,7 @@ def main():
 
     courses = collect(course_ids, all_results)
     result['courses'] = courses
+    result['reasons'] = reasons_used(courses)
     result['generated'] = sum(c['generated'] for c in courses.values())
     problems, warnings, notes = generation_problems(courses, params['wait_timeout'])
     for warning in warnings:

@@ -24,6 +24,8 @@ description:
     newest after the wait gets C((no change for N s)) in RV(progress.line).
   - A run that is gone without a finished record (killed by the C(async) timeout, for example) is
     reported as finished and failed, so that a loop stops.
+  - The record of a finished run is returned once the run's process has ended (up to 5 seconds), so
+    that M(ansible.builtin.async_status) finds the job's result at its first look.
   - Reads only; starts no platform process and changes nothing.
 extends_documentation_fragment:
   - action_common_attributes
@@ -44,6 +46,16 @@ options:
     description: Seconds to wait for a new record; V(0) looks once.
     type: int
     default: 30
+  min_wait:
+    description:
+      - Seconds to wait, at least, before returning a new record (the newest one by then); the record
+        of a finished run is returned at once. A loop of calls then shows one line every O(min_wait)
+        seconds however often the run writes, and each turn of the loop, which costs a connection and
+        a Python start on the host, competes less with the generation. V(0) returns each new record as
+        it comes.
+      - No more than O(timeout).
+    type: int
+    default: 0
 attributes:
   check_mode:
     support: full
@@ -161,6 +173,8 @@ from ansible.module_utils.basic import AnsibleModule
 # A record is a few hundred bytes; anything much larger is not one.
 MAX_RECORD_BYTES = 65536
 POLL_SECONDS = 0.5
+# How long a finished record waits for its run's process to end (see watch_progress).
+FINISH_GRACE_SECONDS = 5.0
 
 
 def read_progress(path):
@@ -199,25 +213,43 @@ def _pid_alive(pid):
     return True
 
 
-def watch_progress(path, since, timeout, poll=POLL_SECONDS):
+def _wait_for_exit(pid, grace, poll=0.05):
+    """Wait up to ``grace`` seconds for process ``pid`` to end (a finished run's module writing its result)."""
+    deadline = time.time() + grace
+    while pid and _pid_alive(pid) and time.time() < deadline:
+        time.sleep(poll)
+
+
+def watch_progress(path, since, timeout, poll=POLL_SECONDS, min_wait=0, finish_grace=FINISH_GRACE_SECONDS):
     """Wait for a record newer than ``since``; return (record, fresh).
 
-    A record whose run (``owner_pid``) is gone without a finished record
-    (killed by the async timeout, for example) is returned as finished and
-    failed, so that a watching loop stops.
+    A new record is returned once ``min_wait`` seconds have passed since the
+    call began (the newest one then: a loop of calls shows one line per
+    ``min_wait``, however often the run writes); the record of a finished
+    run is returned at once, after up to ``finish_grace`` seconds for the
+    run's process (``owner_pid``) to end, so that the async job's result is
+    written when the caller goes to collect it. A record whose run is gone
+    without a finished record (killed by the async timeout, for example) is
+    returned as finished and failed, so that a watching loop stops.
     """
-    deadline = time.time() + max(0, timeout)
+    begin = time.time()
+    deadline = begin + max(0, timeout)
+    earliest = begin + max(0, min(min_wait, timeout))
     while True:
         record = read_progress(path)
-        if record is not None and (record.get('seq', 0) > since or record.get('finished')):
+        if record is not None and record.get('finished'):
+            _wait_for_exit(record.get('owner_pid'), finish_grace)
+            return record, True
+        now = time.time()
+        if record is not None and record.get('seq', 0) > since and now >= earliest:
             return record, True
         if record is not None and record.get('owner_pid') and not _pid_alive(record['owner_pid']):
             record = dict(record, finished=True, failed=True,
                           msg='the generation run (pid %s) ended without finishing; see its '
                               'task result' % record['owner_pid'])
             return record, True
-        if time.time() >= deadline:
-            return record, False
+        if now >= deadline:
+            return record, bool(record is not None and record.get('seq', 0) > since)
         time.sleep(poll)
 
 
@@ -279,13 +311,17 @@ def main():
             progress_file=dict(type='path', required=True),
             since=dict(type='int', default=0),
             timeout=dict(type='int', default=30),
+            min_wait=dict(type='int', default=0),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if params['timeout'] < 0:
         module.fail_json(msg='timeout must be 0 or more seconds, not %d' % params['timeout'])
-    record, fresh = watch_progress(params['progress_file'], params['since'], params['timeout'])
+    if params['min_wait'] < 0:
+        module.fail_json(msg='min_wait must be 0 or more seconds, not %d' % params['min_wait'])
+    record, fresh = watch_progress(params['progress_file'], params['since'], params['timeout'],
+                                   min_wait=params['min_wait'])
     record = describe(record, fresh, params['since'], params['progress_file'])
     module.exit_json(changed=False, progress=record, fresh=fresh, msg=record['line'])
 

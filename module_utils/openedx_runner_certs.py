@@ -59,6 +59,7 @@ from __future__ import absolute_import, division, print_function
 import inspect
 
 from ansible.module_utils import openedx_state
+from ansible.module_utils.openedx_cert_selection import SELECTION_SOURCE
 
 __metaclass__ = type
 
@@ -74,13 +75,16 @@ STATE_WRITER_SOURCE = (
 
 CERTS_OPS_SOURCE = r'''
 # openedx-toolkit certificate ops (Python 2.7 and 3.5+).
+import datetime
 import os
 import re
 import time
 
 _CERT_TRANSIENT_STATUSES = ('generating', 'requesting', 'unavailable')
 _PROGRESS_LINE_RE = re.compile(r'(\d+)/(\d+) completed ~(\d+):(\d+)m remaining')
-_PROGRESS_INTERVAL = 1.0
+_PROGRESS_INTERVAL = 2.0
+# Seconds the wait for the workers looks back before its previous look (see op_cert_generation).
+_WAIT_LOOK_MARGIN = 10.0
 _progress_state = {'last': 0.0}
 
 
@@ -130,11 +134,13 @@ def _iso(value):
 
 
 def write_progress(progress, force=False, **fields):
+    """Write a progress record (at most one every _PROGRESS_INTERVAL seconds unless ``force``);
+    True when one was written."""
     if not progress or not progress.get('file'):
-        return
+        return False
     now = time.time()
     if not force and now - _progress_state['last'] < _PROGRESS_INTERVAL:
-        return
+        return False
     _progress_state['last'] = now
     record = dict((k, v) for k, v in progress.items() if k != 'file')
     record.update(fields)
@@ -146,7 +152,8 @@ def write_progress(progress, force=False, **fields):
     except (IOError, OSError):
         # Progress is for the operator's eyes: a record that cannot be
         # written (a folder this user cannot write to) must not stop the run.
-        pass
+        return False
+    return True
 
 
 def _command_module(name):
@@ -283,30 +290,93 @@ def op_gen_cert_report(course_id):
     return {'course_id': course_id, 'output': output}
 
 
-def _select_learners(key, force_status=None, active_only=True):
+def _platform_statuses():
+    """The status names of the platform's CertificateStatuses (data.py from Maple on, models.py before)."""
+    statuses = import_first('lms.djangoapps.certificates.data.CertificateStatuses',
+                            'lms.djangoapps.certificates.models.CertificateStatuses',
+                            'certificates.models.CertificateStatuses')
+    # Each status is a class attribute named as its value (deleted = 'deleted', ...); the
+    # other attributes are tuples, dicts and methods.
+    return sorted(name for name, value in vars(statuses).items()
+                  if not name.startswith('_') and isinstance(value, str) and name == value)
+
+
+@register_op('certificate_statuses')
+def op_certificate_statuses(wanted=None):
+    """Refuses (an op failure, before any generation) a status the platform does not know."""
+    known = _platform_statuses()
+    unknown = [status for status in (wanted or []) if status not in known]
+    if unknown:
+        raise OpError('regenerate_statuses: %s %s not a certificate status of this platform (its '
+                      'CertificateStatuses: %s)' % (', '.join(unknown), 'is' if len(unknown) == 1 else 'are',
+                                                    ', '.join(known)), details={'unknown': unknown, 'known': known})
+    return {'known': known, 'wanted': list(wanted or [])}
+
+
+def _mode_eligibility():
+    """The platform's own is_eligible_for_certificate(mode): course_modes/api.py (the generation handler's
+    modes_api), else the CourseMode classmethod it wraps; None when neither exists."""
+    try:
+        return import_first('common.djangoapps.course_modes.api.is_eligible_for_certificate',
+                            'course_modes.api.is_eligible_for_certificate')
+    except OpError:
+        pass
+    mode_model = _model('course_modes', 'CourseMode')
+    func = getattr(mode_model, 'is_eligible_for_certificate', None)
+    return func if callable(func) else None
+
+
+def _html_certificates_enabled(key):
+    """The platform's has_html_certificates_enabled for the course's overview (utils.py, or api.py before
+    it moved); None when the toolkit cannot ask (then nothing is left out for it)."""
+    try:
+        func = import_first('lms.djangoapps.certificates.utils.has_html_certificates_enabled',
+                            'lms.djangoapps.certificates.api.has_html_certificates_enabled')
+    except OpError:
+        return None
+    overview = _model('course_overviews', 'CourseOverview')
+    row = overview.objects.filter(id=key).first() if overview is not None else None
+    if row is None:
+        return None
+    try:
+        return bool(func(row))
+    except Exception:  # pylint: disable=broad-except
+        return None
+
+
+def _course_selection(key, regenerate_statuses=None, active_only=True, platform_filters=True, missing_status=None):
+    """select_learners (openedx_cert_selection) on this course's rows; with platform_filters, less the
+    modes the platform never certifies and every learner of a course with HTML certificates off."""
     enrollment = _required_model('student', 'CourseEnrollment')
     certificate = _required_model('certificates', 'GeneratedCertificate')
-    enrollments = enrollment.objects.filter(course_id=key)
-    if active_only:
-        enrollments = enrollments.filter(is_active=True)
-    wanted = force_status or 'unavailable'
-    statuses = dict(certificate.objects.filter(course_id=key).values_list('user_id', 'status'))
-    return sorted(uid for uid in set(enrollments.values_list('user_id', flat=True))
-                  if statuses.get(uid, 'unavailable') == wanted)
+    rows = enrollment.objects.filter(course_id=key).order_by().values_list('user_id', 'mode', 'is_active')
+    statuses = dict(certificate.objects.filter(course_id=key).order_by().values_list('user_id', 'status'))
+    eligible = _mode_eligibility() if platform_filters else None
+    user_ids, left_out = select_learners(rows, statuses, regenerate_statuses=regenerate_statuses,
+                                         mode_is_eligible=eligible, active_only=active_only,
+                                         missing_status=missing_status)
+    if platform_filters and user_ids and _html_certificates_enabled(key) is False:
+        left_out['html_certificates_disabled'] = {'course': len(user_ids)}
+        user_ids = []
+    return user_ids, left_out
 
 
 @register_op('pending_learners')
-def op_pending_learners(course_id, force_status=None, active_only=True, ids=True, queued_earlier=None,
-                        requeue_waiting=False):
+def op_pending_learners(course_id, regenerate_statuses=None, active_only=True, platform_filters=True, ids=True,
+                        queued_earlier=None, requeue_waiting=False, missing_status=None):
     key = _course_key(course_id)
-    user_ids = _select_learners(key, force_status, active_only)
+    user_ids, left_out = _course_selection(key, regenerate_statuses, active_only, platform_filters, missing_status)
     waiting = {}
     if queued_earlier:
         waiting = _still_waiting(_required_model('certificates', 'GeneratedCertificate'), key, queued_earlier)
         if not requeue_waiting:
-            user_ids = [uid for uid in user_ids if uid not in waiting]
-    result = {'course_id': course_id, 'count': len(user_ids),
-              'status': force_status or 'unavailable', 'active_only': bool(active_only),
+            kept = [uid for uid in user_ids if uid not in waiting]
+            if len(kept) != len(user_ids):
+                left_out['task_still_waiting'] = {'queued earlier': len(user_ids) - len(kept)}
+            user_ids = kept
+    result = {'course_id': course_id, 'count': len(user_ids), 'left_out': left_out,
+              'digest': selection_digest(user_ids),
+              'regenerate_statuses': list(regenerate_statuses or []), 'active_only': bool(active_only),
               'still_waiting': len(waiting),
               'still_waiting_since': min(waiting.values()).isoformat() if waiting else None}
     if ids:
@@ -331,17 +401,25 @@ def _as_times(mapping):
     return times
 
 
-def _written_since(certificate, key, since_by_user):
-    """The learners whose certificate row a task wrote after the time given for each."""
+def _written_since(certificate, key, since_by_user, modified_after=None):
+    """The learners of ``since_by_user`` whose certificate row a task wrote after the time given for each.
+
+    One query on the course's rows modified after ``modified_after`` (default: the earliest time given),
+    whatever the number of learners: the wait asks it at every poll, and only for the rows written since
+    its previous look (see op_cert_generation), so that looking costs the database little while the
+    workers write.
+    """
+    if not since_by_user:
+        return set()
+    if modified_after is None:
+        modified_after = min(since_by_user.values())
+    rows = certificate.objects.filter(course_id=key, modified_date__gte=modified_after).exclude(
+        status__in=_CERT_TRANSIENT_STATUSES).order_by().values_list('user_id', 'modified_date')
     written = set()
-    user_ids = list(since_by_user)
-    for start in range(0, len(user_ids), 500):
-        chunk = user_ids[start:start + 500]
-        rows = certificate.objects.filter(course_id=key, user_id__in=chunk).exclude(
-            status__in=_CERT_TRANSIENT_STATUSES).values_list('user_id', 'modified_date')
-        for uid, modified in rows:
-            if modified is not None and modified >= since_by_user[uid]:
-                written.add(uid)
+    for uid, modified in rows:
+        since = since_by_user.get(uid)
+        if since is not None and modified is not None and modified >= since:
+            written.add(uid)
     return written
 
 
@@ -424,16 +502,108 @@ class _PublishRecorder(object):
                 pass
 
 
+def _chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _declined_facts(key, user_ids):
+    """What the data says of each learner generate_certificate_task answered false for (see
+    openedx_cert_selection.declined_reason), read in bulk: {user id: facts}."""
+    enrollment = _required_model('student', 'CourseEnrollment')
+    certificate = _required_model('certificates', 'GeneratedCertificate')
+    allowlist = _model('certificates', 'CertificateAllowlist')
+    invalidation = _model('certificates', 'CertificateInvalidation')
+    access_role = _model('student', 'CourseAccessRole')
+    grade = _model('grades', 'PersistentCourseGrade')
+    eligible = _mode_eligibility()
+    eligible_cache = {}
+
+    def mode_eligible(mode):
+        if mode not in eligible_cache:
+            eligible_cache[mode] = bool(eligible(mode)) if eligible is not None else True
+        return eligible_cache[mode]
+
+    overview = _model('course_overviews', 'CourseOverview')
+    has_overview = overview is None or overview.objects.filter(id=key).exists()
+    html_enabled = _html_certificates_enabled(key)
+    facts = dict((uid, {'ccx': hasattr(key, 'ccx'), 'overview': has_overview,
+                        'html_enabled': html_enabled is not False, 'mode': None, 'passing': None})
+                 for uid in user_ids)
+    for chunk in _chunks(facts):
+        for uid, mode in enrollment.objects.filter(course_id=key, user_id__in=chunk).values_list('user_id', 'mode'):
+            facts[uid]['mode'] = _text(mode)
+            facts[uid]['mode_eligible'] = mode_eligible(_text(mode))
+        for uid, status, mode in certificate.objects.filter(course_id=key, user_id__in=chunk).values_list(
+                'user_id', 'status', 'mode'):
+            facts[uid]['status'] = _text(status)
+            facts[uid]['cert_mode_eligible'] = mode_eligible(_text(mode))
+        if allowlist is not None:
+            for uid in allowlist.objects.filter(course_id=key, allowlist=True, user_id__in=chunk).values_list(
+                    'user_id', flat=True):
+                facts[uid]['allowlisted'] = True
+        if invalidation is not None:
+            for uid in invalidation.objects.filter(generated_certificate__course_id=key, active=True,
+                                                   generated_certificate__user_id__in=chunk).values_list(
+                    'generated_certificate__user_id', flat=True):
+                facts[uid]['invalidated'] = True
+        if access_role is not None:
+            for uid in access_role.objects.filter(role='beta_testers', course_id=key, user_id__in=chunk).values_list(
+                    'user_id', flat=True):
+                facts[uid]['beta_tester'] = True
+        if grade is not None:
+            for uid, passed_at in grade.objects.filter(course_id=key, user_id__in=chunk).values_list(
+                    'user_id', 'passed_timestamp'):
+                facts[uid]['passing'] = passed_at is not None
+    return facts
+
+
+def _count_into(counts, outer, inner, n=1):
+    bucket = counts.setdefault(outer, {})
+    bucket[inner] = bucket.get(inner, 0) + n
+
+
+def _outcomes(key, certificate, sent, answers, published):
+    """What generate_certificate_task did with each learner sent, from what it answered and published:
+    ``published`` {status the task writes: n}, ``decided_in_process`` {status now: n} (true, nothing
+    published), ``declined`` {reason: {'regular' | 'allowlist': n}} (false; reasons of declined_reason)."""
+    outcomes = {'published': {}, 'decided_in_process': {}, 'declined': {}}
+    for entry in published.values():
+        status = entry.get('status') or 'downloadable'
+        outcomes['published'][status] = outcomes['published'].get(status, 0) + 1
+    in_process = [uid for uid, answer in answers.items() if answer is True and uid not in published]
+    for chunk in _chunks(in_process):
+        for status in certificate.objects.filter(course_id=key, user_id__in=chunk).values_list('status', flat=True):
+            status = _text(status)
+            outcomes['decided_in_process'][status] = outcomes['decided_in_process'].get(status, 0) + 1
+        missing = len(chunk) - certificate.objects.filter(course_id=key, user_id__in=chunk).count()
+        if missing:
+            outcomes['decided_in_process']['none'] = outcomes['decided_in_process'].get('none', 0) + missing
+    declined = [uid for uid, answer in answers.items() if answer is False]
+    for uid, facts in _declined_facts(key, declined).items():
+        _count_into(outcomes['declined'], declined_reason(facts), 'allowlist' if facts.get('allowlisted') else 'regular')
+    for uid, answer in answers.items():
+        if answer not in (True, False):
+            _count_into(outcomes['declined'], 'refused_by_filter', answer)
+    not_asked = len(set(sent) - set(answers))
+    if not_asked:
+        _count_into(outcomes['declined'], 'user_not_found', 'regular', not_asked)
+    return outcomes
+
+
 @register_op('cert_generation')
-def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=500,
-                       wait_timeout=900, poll_interval=2.0, progress=None,
+def op_cert_generation(course_id, user_ids=None, regenerate_statuses=None, batch_size=500,
+                       wait_timeout=900, poll_interval=0.5, progress=None,
                        queued_earlier=None, requeue_waiting=False):
     from django.utils import timezone
     key = _course_key(course_id)
     certificate = _required_model('certificates', 'GeneratedCertificate')
     command_module = _command_module('cert_generation')
+    left_out = {}
+    began = time.time()
     if user_ids is None:
-        user_ids = _select_learners(key, force_status, True)
+        user_ids, left_out = _course_selection(key, regenerate_statuses)
     user_ids = [int(uid) for uid in user_ids]
     requested = len(user_ids)
     # Learners whose task an earlier run published and no worker has run yet:
@@ -443,7 +613,10 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
     if waiting_earlier and requeue_waiting:
         requeued = len(set(user_ids) & set(waiting_earlier))
     elif waiting_earlier:
-        user_ids = [uid for uid in user_ids if uid not in waiting_earlier]
+        kept = [uid for uid in user_ids if uid not in waiting_earlier]
+        if len(kept) != len(user_ids):
+            left_out['task_still_waiting'] = {'queued earlier': len(user_ids) - len(kept)}
+        user_ids = kept
     batch_size = max(1, int(batch_size))
     total = len(user_ids)
     handler = getattr(command_module, 'generate_certificate_task', None)
@@ -453,7 +626,13 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
     recorder = None
     if tracking:
         def recording_handler(user, *args, **kwargs):
-            answer = handler(user, *args, **kwargs)
+            try:
+                answer = handler(user, *args, **kwargs)
+            except Exception as exc:
+                # The command decides what an exception means (from Redwood on it catches the
+                # openedx-filters' CertificateGenerationNotAllowed); recorded, then passed on.
+                answers[user.id] = type(exc).__name__
+                raise
             answers[user.id] = bool(answer)
             return answer
         command_module.generate_certificate_task = recording_handler
@@ -462,6 +641,7 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
     write_progress(progress, force=True, phase='queue', course_id=course_id, done=0, total=total)
     batches = 0
     published = recorder.published if recorder is not None else {}
+    sent_at = time.time()
 
     def pending_tasks(waiting_set=None):
         pending = dict((uid, {'at': when.isoformat()}) for uid, when in waiting_earlier.items()
@@ -489,11 +669,18 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
         if tracking:
             command_module.generate_certificate_task = handler
             recorder.uninstall()
+    published_at = time.time()
+    outcomes = _outcomes(key, certificate, user_ids, answers, published) if tracking else None
+    sorted_at = time.time()
     result = {'course_id': course_id, 'requested': requested, 'sent': total, 'batches': batches,
+              'left_out': left_out, 'digest': selection_digest(user_ids),
               'queued': len(published) if tracking else None,
               'decided_in_process': (sum(1 for uid, answer in answers.items()
-                                         if answer and uid not in published) if tracking else None),
-              'not_eligible': sum(1 for answer in answers.values() if not answer) if tracking else None,
+                                         if answer is True and uid not in published) if tracking else None),
+              'not_eligible': sum(1 for answer in answers.values() if answer is not True) if tracking else None,
+              'outcomes': outcomes,
+              'seconds': {'select': round(sent_at - began, 2), 'publish': round(published_at - sent_at, 2),
+                          'sort_outcomes': round(sorted_at - published_at, 2), 'wait': 0.0},
               'still_waiting': len(waiting_earlier) - requeued,
               'still_waiting_since': (min(waiting_earlier.values()).isoformat()
                                       if waiting_earlier else None),
@@ -513,23 +700,33 @@ def op_cert_generation(course_id, user_ids=None, force_status=None, batch_size=5
     timeout = max(0.0, float(wait_timeout or 0))
     deadline = begin + timeout
     last_done = None
+    # Each look reads the rows modified since the previous one (less a margin for a row saved just
+    # before and committed just after it), not every learner still waited for.
+    looked_from = min(waiting.values()) if waiting else None
+    margin = datetime.timedelta(seconds=_WAIT_LOOK_MARGIN)
     while remaining and timeout > 0:
-        remaining -= _written_since(certificate, key, dict((uid, waiting[uid]) for uid in remaining))
+        look = timezone.now()
+        remaining -= _written_since(certificate, key, dict((uid, waiting[uid]) for uid in remaining),
+                                    modified_after=looked_from)
+        looked_from = look - margin
         done = len(waiting) - len(remaining)
-        if done != last_done:
-            # Only when something moved: a watcher tells the time since from the record's seq.
-            write_progress(progress, force=True, phase='wait', course_id=course_id,
-                           done=done, total=len(waiting))
+        # Only when something moved (a watcher tells the time since from the record's seq), and at
+        # most one a _PROGRESS_INTERVAL but the first and the last: each record is one more turn of
+        # the playbook's progress loop, whose work on the host competes with the workers'.
+        if done != last_done and write_progress(progress, force=last_done is None or not remaining,
+                                                phase='wait', course_id=course_id,
+                                                done=done, total=len(waiting)):
             last_done = done
         if not remaining or time.time() >= deadline:
             break
-        time.sleep(max(0.1, float(poll_interval)))
+        time.sleep(max(0.05, float(poll_interval)))
     result['processed'] = len(waiting) - len(remaining)
     result['waited_for'] = len(waiting)
     result['unprocessed_user_ids'] = sorted(remaining)[:50]
     result['timed_out'] = bool(remaining) and timeout > 0
     result['results_pending'] = len(remaining)
     result['waited_seconds'] = round(time.time() - begin, 1)
+    result['seconds']['wait'] = round(time.time() - begin, 2)
     result['pending_tasks'] = pending_tasks(remaining)
     return result
 
@@ -564,4 +761,4 @@ def op_ungenerated_certs(course_id, noop=False, insecure=False, force_status=Non
             'progress_lines': progress_lines, 'output_tail': _tail(output, 10)}
 '''
 
-CERTS_SOURCE = STATE_WRITER_SOURCE + CERTS_OPS_SOURCE
+CERTS_SOURCE = STATE_WRITER_SOURCE + SELECTION_SOURCE + CERTS_OPS_SOURCE

@@ -17,7 +17,15 @@ tests run in this order on each host):
    as the bulk generation would), read by ``gen_cert_report`` on Hawthorn and
    from the ORM on Maple, and written as JSON and CSV on the controller;
 4. a second generation changes nothing (``changed=0``, same table);
+4b. Maple: regenerating by status (``regenerate_statuses``): an unknown status is
+   refused before anything starts; the unverified learners stay unverified
+   (changed=0) until an ID verification is approved, then get a certificate;
 5. the report has the same keys on both generations.
+
+On Maple the selection is checked too: the learners sent and those left out,
+by reason, computed here from the platform's rows (the inactive ones are
+demo_expectations.json's), and what the platform did with the rules course's
+learners, one by one (published, set in the process, declined and why).
 
 Certificates are enabled first (playbooks/site.yml): without HTML
 certificates Hawthorn takes the PDF/XQueue path and every passing learner
@@ -122,10 +130,29 @@ def courses_of(host):
 
 def maple_sent(data):
     """The learners the toolkit sends to cert_generation: active, without a certificate or with an
-    unavailable one (what the instructor dashboard's bulk generation picks)."""
+    unavailable one (what the instructor dashboard's bulk generation picks), less audit, which the
+    platform never certifies (the sandbox runs without DISABLE_HONOR_CERTIFICATES)."""
     status = {u: s for u, s, _m in data["certificates"]}
-    return sum(1 for user, _mode, active in data["enrollments"]
-               if active and status.get(user, "unavailable") == "unavailable")
+    return sum(1 for user, mode, active in data["enrollments"]
+               if active and status.get(user, "unavailable") == "unavailable" and mode != "audit")
+
+
+def maple_left_out(data):
+    """What the toolkit must say it left out, computed here from the platform's rows, in its order."""
+    status = {u: s for u, s, _m in data["certificates"]}
+    left_out = {}
+    for user, mode, active in data["enrollments"]:
+        if not active:
+            reason, detail = "inactive_enrollment", mode
+        elif status.get(user, "unavailable") != "unavailable":
+            reason, detail = "has_certificate", status[user]
+        elif mode == "audit":
+            reason, detail = "mode_not_eligible", mode
+        else:
+            continue
+        left_out.setdefault(reason, {})
+        left_out[reason][detail] = left_out[reason].get(detail, 0) + 1
+    return left_out
 
 
 def read_report_files(directory, host):
@@ -254,6 +281,14 @@ def test_generate_then_report(gen_host, tmp_path):
     for cid in courses:
         course = result["courses"][cid]
         assert course["learners"] == sent[cid], (cid, course)
+        if not host.legacy:
+            selection = course["selection"]
+            assert selection["selected"] == sent[cid]
+            assert selection["left_out"] == maple_left_out(data[cid]), cid
+            # Every learner is sent or counted under one reason; the inactive ones are the demo data's.
+            assert selection["selected"] + selection["left_out_total"] == EXPECT["courses"][cid]["enrollments"]["total"]
+            assert sum((selection["left_out"].get("inactive_enrollment") or {}).values()) == \
+                EXPECT["courses"][cid]["enrollments"]["inactive"], cid
         assert course["after"] == {k: v for k, v in expected[cid].items() if k in STATUSES}, (cid, course)
         if not host.legacy:
             gen = course["generation"]
@@ -263,6 +298,12 @@ def test_generate_then_report(gen_host, tmp_path):
         # notpassing were decided in the platform process and were not waited for.
         gen = result["courses"][RULES]["generation"]
         assert (gen["queued"], gen["decided_in_process"], gen["not_eligible"]) == (4, 2, 3), gen
+        # ... and why, learner by learner of the rules course (load_demo_data RULES_LEARNERS).
+        assert gen["outcomes"] == {"published": {"downloadable": 2, "unverified": 2},
+                                   "decided_in_process": {"notpassing": 1, "unavailable": 1},
+                                   "declined": {"beta_tester": {"regular": 1}, "not_passing": {"regular": 2}}}, gen
+        assert result["reasons"]["not_passing"]["how"] == "inferred"
+        assert result["reasons"]["mode_not_eligible"]["how"] == "read"
         assert gen["waited_seconds"] < 60, gen
         # Every published task was written: the queue file (written only when it holds some) has none.
         queue = host.sh("cat /edx/var/edxapp/openedx-toolkit/generation-queue.json 2>/dev/null "
@@ -340,6 +381,48 @@ def test_second_generation_changes_nothing(gen_host, tmp_path):
     assert cert_table(host) == table, "a second generation rewrote certificates"
     _run, again = report(host, tmp_path)
     assert {r["course_id"]: flat(r) for r in again["reports"]} == GENERATED[host.release]
+
+
+# ----------------------------------------------------------------- 4b. regenerate by status
+
+def test_regenerate_by_status(gen_host):
+    host = gen_host
+    if host.legacy:
+        pytest.skip("the statuses of Maple's generation handler (unverified); Hawthorn's --force-gen is "
+                    "checked by the unit tests")
+    if host.release not in GENERATED:
+        pytest.fail("the first generation did not complete on this host (see its failure)")
+    # An unknown status is refused before anything starts, naming it.
+    clear_starts(host)
+    run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES,
+                                                           "regenerate_statuses": "unverified,verfied"})
+    assert run.rc != 0
+    failed = [r for r in run.results("Collect the result") if r.get("failed")]
+    assert failed and failed[0]["unknown_statuses"] == ["verfied"] and "verfied" in failed[0]["msg"], run.output
+    assert host.manage_starts() == []
+    # Still no ID verification: the platform keeps them unverified, nothing changes.
+    unverified = host.sql("select c.user_id from certificates_generatedcertificate c join auth_user u on "
+                          "u.id = c.user_id where c.course_id = '%s' and c.status = 'unverified' "
+                          "and u.username = 'rules_verified_without_idv'" % RULES)
+    assert len(unverified) == 1, unverified
+    run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES, "regenerate_statuses": "unverified"})
+    assert run.rc == 0, run.output
+    assert run.total_changed == 0, run.stats
+    course = run.results("Collect the result")[0]["courses"][RULES]
+    assert course["selection"]["selected"] == 2 and course["changes"] == {}
+    assert course["generation"]["outcomes"]["decided_in_process"] == {"unverified": 2}, course["generation"]
+    # The learner's ID verification is approved: regenerating the unverified gives that one a certificate.
+    host.sql("insert into verify_student_softwaresecurephotoverification (user_id, status, status_changed, name, "
+             "created_at, updated_at, face_image_url, photo_id_image_url, receipt_id, error_msg, error_code) "
+             "values (%s, 'approved', now(), '', now(), now(), '', '', '', '', '')" % unverified[0][0])
+    run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES, "regenerate_statuses": ["unverified"]})
+    assert run.rc == 0, run.output
+    course = run.results("Collect the result")[0]["courses"][RULES]
+    assert course["changes"] == {"downloadable": 1, "unverified": -1}, course
+    assert course["generation"]["outcomes"]["published"] == {"downloadable": 1}, course["generation"]
+    # And again: nothing left to do.
+    run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES, "regenerate_statuses": "unverified"})
+    assert run.rc == 0 and run.total_changed == 0, run.stats
 
 
 # ----------------------------------------------------------------- 5. same keys

@@ -9,6 +9,7 @@ import pytest
 import openedx_generate_certs as gen
 from ansible.module_utils.openedx_runner import RUNNER_SOURCE, build_script
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
+from ansible.module_utils.openedx_cert_selection import select_learners, selection_digest
 
 
 # ---------------------------------------------------------------- a fake platform
@@ -53,12 +54,23 @@ class FakePlatform:
                 + '{:>26}'.format('course ID') + ' ' + ' '.join('{:>16}'.format(k) for k in keys) + '\n'
                 + '{0:>26} '.format(cid) + ''.join('{:>16} '.format(data[k]) for k in keys) + '\n')
 
-    def pending(self, cid, force, active_only):
+    def select(self, cid, op):
+        """The toolkit's own selection (openedx_cert_selection) on this fake's rows; audit is never eligible."""
         course = self.courses[cid]
-        wanted = force or 'unavailable'
-        return sorted(uid for uid, (mode, active, passing) in course['learners'].items()
-                      if (active or not active_only)
-                      and course['certs'].get(uid, ('unavailable', None))[0] == wanted)
+        enrollments = [(uid, mode, active) for uid, (mode, active, _p) in sorted(course['learners'].items())]
+        statuses = dict((uid, status) for uid, (status, _m) in course['certs'].items())
+        filters = op.get('platform_filters', True)
+        return select_learners(enrollments, statuses, regenerate_statuses=op.get('regenerate_statuses'),
+                               mode_is_eligible=(lambda mode: mode != 'audit') if filters else None,
+                               active_only=op.get('active_only', True), missing_status=op.get('missing_status'))
+
+    def pending(self, cid, force, active_only):
+        """What the legacy ungenerated_certs walks: every enrollment whose status (unavailable without a
+        row) is --force-gen's, default unavailable."""
+        ids, _left_out = self.select(cid, {'regenerate_statuses': [force] if force else None,
+                                           'active_only': active_only, 'platform_filters': False,
+                                           'missing_status': 'unavailable'})
+        return ids
 
     def generate(self, cid, uids):
         course = self.courses[cid]
@@ -70,6 +82,9 @@ class FakePlatform:
     def run_op(self, op):
         name = op['op']
         cid = op.get('course_id')
+        if name == 'certificate_statuses':
+            self.asked_statuses = op.get('wanted')
+            return {'op': name, 'known': [], 'wanted': op.get('wanted')}
         if name != 'course_info' and cid not in self.courses:
             return {'op': name, 'course_id': cid, 'certificates': {}}
         if name == 'course_info':
@@ -91,8 +106,9 @@ class FakePlatform:
                                     'active': sum(1 for m, a, p in learners.values() if a),
                                     'by_mode': by_mode}}
         if name == 'pending_learners':
-            ids = self.pending(cid, op.get('force_status'), op.get('active_only', True))
-            return {'op': name, 'course_id': cid, 'count': len(ids)}
+            ids, left_out = self.select(cid, op)
+            return {'op': name, 'course_id': cid, 'count': len(ids), 'left_out': left_out,
+                    'digest': selection_digest(ids), 'regenerate_statuses': op.get('regenerate_statuses')}
         if name == 'ungenerated_certs':
             ids = self.pending(cid, op.get('force_status'), False)
             if not op.get('noop'):
@@ -100,7 +116,7 @@ class FakePlatform:
             self.last_ungenerated = op
             return {'op': name, 'course_id': cid, 'progress_lines': [], 'noop': op.get('noop')}
         if name == 'cert_generation':
-            ids = self.pending(cid, op.get('force_status'), True)
+            ids, _left_out = self.select(cid, op)
             late = getattr(self, 'time_out', False)
             if not late:
                 self.generate(cid, ids)
@@ -116,6 +132,9 @@ class FakePlatform:
 
     def run_platform_ops(self, module, service, ops, extra_sources=()):
         json.dumps(ops)  # what crosses the process boundary must be JSON
+        for op in ops:
+            # Each op must be callable with its arguments by the real op source, as in the platform.
+            check_op_arguments(op)
         assert extra_sources, 'the certificate ops need their source text'
         self.starts.append(('ops', [op['op'] for op in ops]))
         results = []
@@ -131,6 +150,28 @@ class FakePlatform:
         if args[0] == 'gen_cert_report':
             return 0, self.render_report(args[2]), ''
         raise AssertionError('unexpected command %r' % (args,))
+
+
+def _real_op_parameters():
+    import re
+    params = {}
+    for match in re.finditer(r"@register_op\('(\w+)'\)\ndef \w+\(([^)]*)\)", CERTS_SOURCE):
+        params[match.group(1)] = set(p.split('=')[0].strip() for p in match.group(2).split(',') if p.strip())
+    return params
+
+
+REAL_OP_PARAMETERS = _real_op_parameters()
+
+
+def check_op_arguments(op):
+    unknown = set(op) - {'op'} - REAL_OP_PARAMETERS[op['op']]
+    assert not unknown, 'op %s takes no %s' % (op['op'], sorted(unknown))
+
+
+def test_the_fake_checks_op_arguments_against_the_real_ops():
+    assert 'missing_status' in REAL_OP_PARAMETERS['pending_learners']
+    with pytest.raises(AssertionError):
+        check_op_arguments({'op': 'pending_learners', 'course_id': 'x', 'no_such': 1})
 
 
 def make_platform_dir(tmp_path, commands):
@@ -207,6 +248,56 @@ def test_force_status_and_insecure_override(tmp_path, fake, ansible_module):
     assert result['courses'][TOY]['changes'] == {'downloadable': 1, 'error': -1}
 
 
+def test_regenerate_statuses_as_a_list_or_comma_text(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    fake.courses[TOY]['certs'].update({1: ('error', 'honor'), 2: ('unverified', 'honor')})
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY],
+                                                           regenerate_statuses='unverified, error'))
+    assert not result.get('failed'), result
+    assert result['regenerate_statuses'] == ['unverified', 'error']
+    # The platform's own CertificateStatuses are asked first, in the one process.
+    assert fake.asked_statuses == ['unverified', 'error']
+    ops = fake.starts[0][1]
+    assert ops.index('certificate_statuses') < ops.index('cert_generation')
+    toy = result['courses'][TOY]
+    assert toy['learners'] == 2
+    assert toy['selection']['left_out'] == {'inactive_enrollment': {'honor': 1},
+                                            'not_in_regenerate_statuses': {'downloadable': 1}}
+    assert toy['changes'] == {'downloadable': 1, 'error': -1, 'notpassing': 1, 'unverified': -1}
+
+
+def test_unknown_statuses_are_refused_before_anything_starts(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY],
+                                                           regenerate_statuses=['error', 'eror', 'passed']))
+    assert result['failed'] and result['unknown_statuses'] == ['eror', 'passed']
+    assert 'eror, passed are not a certificate status' in result['msg'] and 'unverified' in result['msg']
+    assert result['platform_starts'] == 0 and fake.starts == []
+
+
+def test_force_status_still_works_and_is_deprecated(tmp_path, fake, ansible_module, fresh_warnings):
+    pdir = make_platform_dir(tmp_path, ['cert_generation'])
+    fake.courses[TOY]['certs'][1] = ('error', 'honor')
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY], force_status='error'))
+    assert result['regenerate_statuses'] == ['error'] and result['courses'][TOY]['learners'] == 1
+    assert any('force_status is deprecated' in str(d) for d in result.get('deprecations', [])), result
+    # unavailable keeps its old meaning: the default selection.
+    assert gen.regenerate_statuses_of({'force_status': 'unavailable'}) == []
+    assert gen.regenerate_statuses_of({'regenerate_statuses': ['error'], 'force_status': 'unverified'}) == \
+        ['error', 'unverified']
+
+
+def test_legacy_command_runs_once_per_status(tmp_path, fake, ansible_module):
+    pdir = make_platform_dir(tmp_path, ['ungenerated_certs'])
+    result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY],
+                                                           regenerate_statuses=['error', 'notpassing']))
+    assert not result.get('failed'), result
+    ops = fake.starts[0][1]
+    assert ops.count('ungenerated_certs') == 2
+    assert fake.last_ungenerated['force_status'] == 'notpassing'
+    assert [run['noop'] for run in result['courses'][TOY]['generation']['runs']] == [False, False]
+
+
 def test_malformed_id_starts_nothing(tmp_path, fake, ansible_module):
     pdir = make_platform_dir(tmp_path, ['ungenerated_certs'])
     result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY, 'edX/toy/2012_Fall/']))
@@ -233,10 +324,16 @@ def test_modern_batches_in_one_process(tmp_path, fake, ansible_module):
     assert ops[:2] == ['course_info', 'course_info']
     assert ops.count('cert_generation') == 2
     demo = result['courses'][DEMO]
-    assert demo['before'] == {} and demo['after'] == {'downloadable': 2, 'notpassing': 1}
+    # The audit learner 11 is left out before anything is published: audit can never earn one.
+    assert demo['before'] == {} and demo['after'] == {'downloadable': 1, 'notpassing': 1}
+    assert demo['selection']['left_out'] == {'mode_not_eligible': {'audit': 1}}
+    assert demo['selection']['selected'] == demo['learners'] == 2
     # modern: active learners only, so toy's inactive learner 3 gets nothing
     assert result['courses'][TOY]['after'] == {'downloadable': 2, 'notpassing': 1}
-    assert result['generated'] == 3
+    assert result['courses'][TOY]['selection']['left_out'] == {'inactive_enrollment': {'honor': 1},
+                                                               'has_certificate': {'downloadable': 1}}
+    assert result['reasons']['inactive_enrollment']['how'] == 'read'
+    assert result['generated'] == 2
     again = ansible_module('openedx_generate_certs', args(pdir, course_ids=[DEMO, TOY]))
     assert again['changed'] is False and again['generated'] == 0
 
@@ -258,7 +355,9 @@ def test_check_mode_changes_nothing(tmp_path, fake, ansible_module, commands, me
     assert not result.get('failed'), result
     assert result['method'] == method
     assert fake.courses[DEMO]['certs'] == {}
-    assert result['changed'] is True and result['would_generate_for'] == {DEMO: 3}
+    # ungenerated_certs picks for itself (the audit learner too); cert_generation is not sent audit.
+    expected = 3 if method == 'ungenerated_certs' else 2
+    assert result['changed'] is True and result['would_generate_for'] == {DEMO: expected}
     ops = fake.starts[0][1]
     assert 'cert_generation' not in ops
     if method == 'ungenerated_certs':
@@ -360,6 +459,7 @@ def fresh_warnings(monkeypatch):
     # AnsibleModule.warn collects into a process-global dict, and goes to the
     # controller's Display once controller code is imported (as in test_openedx_facts).
     monkeypatch.setattr(ansible_warnings, '_global_warnings', {})
+    monkeypatch.setattr(ansible_warnings, '_global_deprecations', {})
     monkeypatch.setattr(ansible_internal, 'is_controller', False)
 
 
@@ -475,6 +575,12 @@ def test_only_published_tasks_are_waited_for(maple):
     assert result['queued'] == 4, result               # published to the workers
     assert result['decided_in_process'] == 2, result   # invalidated (unavailable), notpassing
     assert result['not_eligible'] == 3, result
+    # Why, learner by learner (load_demo_data RULES_LEARNERS), from what the platform answered and the data.
+    assert result['outcomes'] == {'published': {'downloadable': 2, 'unverified': 2},
+                                  'decided_in_process': {'notpassing': 1, 'unavailable': 1},
+                                  'declined': {'beta_tester': {'regular': 1}, 'not_passing': {'regular': 2}}}
+    assert result['left_out'] == {} and result['sent'] == 9
+    assert set(result['seconds']) == {'select', 'publish', 'sort_outcomes', 'wait'}
     assert result['timed_out'] is False and result['processed'] == 4, result
     assert time.time() - begin < 12
     assert maple.statuses(RULES) == {'downloadable': 2, 'notpassing': 1, 'unavailable': 1, 'unverified': 2}

@@ -67,6 +67,37 @@ def test_generation_table():
     assert lines[3].split() == ['x/y/z', 'notpassing', '1', '1']
 
 
+def test_generation_table_with_learners_by_reason():
+    course = {'before': {}, 'after': {'downloadable': 800, 'unverified': 160},
+              'enrollments': {'total': 3000, 'active': 2940},
+              'selection': {'selected': 1440, 'left_out': {'inactive_enrollment': {'verified': 60},
+                                                          'mode_not_eligible': {'audit': 1500}}},
+              'generation': {'outcomes': {'published': {'downloadable': 800, 'unverified': 160},
+                                          'decided_in_process': {'notpassing': 2},
+                                          'declined': {'not_passing': {'regular': 478}}}}}
+    reasons = {'inactive_enrollment': {'how': 'read'}, 'mode_not_eligible': {'how': 'read'},
+               'id_verification_missing': {'how': 'read'}, 'not_passing': {'how': 'inferred'}}
+    text = generation_table({'C': course}, reasons)
+    status_part, learners_part = text.split('\n\n')
+    assert status_part.splitlines()[2].split() == ['C', 'downloadable', '0', '800', '+800']
+    rows = [line.split() for line in learners_part.splitlines()]
+    assert rows[0] == ['course', 'learners', 'reason', 'detail', 'count', 'how']
+    assert rows[2:] == [
+        ['C', 'enrolled', '3000'],
+        ['C', 'left', 'out', 'inactive_enrollment', 'verified', '60', 'read'],
+        ['C', 'left', 'out', 'mode_not_eligible', 'audit', '1500', 'read'],
+        ['C', 'sent', '1440'],
+        ['C', 'task', 'published', 'downloadable', '800'],
+        ['C', 'task', 'published', 'id_verification_missing', 'unverified', '160', 'read'],
+        ['C', 'set', 'in', 'process', 'not_passing', 'notpassing', '2', 'read'],
+        ['C', 'declined', 'not_passing', 'regular', '478', 'inferred'],
+    ]
+    # Without a selection (an older result, or a legacy run's op), only the status table.
+    assert '\n\n' not in generation_table({'C': {'before': {}, 'after': {'downloadable': 1}}})
+    with pytest.raises(AnsibleFilterError):
+        generation_table({'C': course}, ['not', 'a', 'dict'])
+
+
 @pytest.mark.parametrize('bad', ['text', 3, [1, 2]])
 def test_bad_input(bad):
     with pytest.raises(AnsibleFilterError):
