@@ -68,6 +68,13 @@ case "$RELEASE" in
               rm -f "$CMDS/gen_cert_report.py" "$CMDS/ungenerated_certs.py" \
                     "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
 esac
+# Files that came with later releases: the toolkit's detection reads them
+# (the FEATURES proxy from Ulmo on; regenerate_noidv_cert, which the sandbox
+# emulates on verawood only), so an older image must not have them.
+case "$RELEASE" in
+    verawood) ;;
+    *) rm -f "$PLATFORM/openedx/core/lib/features_setting_proxy.py" "$CMDS/regenerate_noidv_cert.py" ;;
+esac
 # the sandbox's own test settings are not part of a host
 rm -f "$PLATFORM/lms/envs/test.py" "$PLATFORM/cms/envs/test.py"
 chown -R edxapp:www-data "$PLATFORM"
