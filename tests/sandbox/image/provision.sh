@@ -59,21 +59,25 @@ grep -q "^RELEASE_LINE = \"$RELEASE\"$" "$PLATFORM/openedx/core/release.py"
 # what the release lacks is also absent on disk
 CMDS=$PLATFORM/lms/djangoapps/certificates/management/commands
 case "$RELEASE" in
-    hawthorn) rm -f "$CMDS/cert_generation.py" "$PLATFORM/lms/envs/production.py" "$PLATFORM/cms/envs/production.py" ;;
-    lilac)    rm -f "$CMDS/gen_cert_report.py" \
-                    "$CMDS/cert_generation.py" "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
-    # Redwood and Verawood ship what Maple ships of these (release.py
-    # RELEASE_COMMANDS_REMOVED, RELEASE_SETTINGS).
-    maple|redwood|verawood)
+    hawthorn) rm -f "$CMDS/cert_generation.py" "$CMDS/regenerate_noidv_cert.py" \
+                    "$PLATFORM/lms/envs/production.py" "$PLATFORM/cms/envs/production.py" ;;
+    lilac)    rm -f "$CMDS/gen_cert_report.py" "$CMDS/cert_generation.py" "$CMDS/regenerate_noidv_cert.py" \
+                    "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
+    # Redwood ships what Maple ships of these (release.py
+    # RELEASE_COMMANDS_REMOVED, RELEASE_SETTINGS; the sandbox emulates
+    # regenerate_noidv_cert on verawood only).
+    maple|redwood)
+              rm -f "$CMDS/gen_cert_report.py" "$CMDS/ungenerated_certs.py" "$CMDS/regenerate_noidv_cert.py" \
+                    "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
+    verawood)
               rm -f "$CMDS/gen_cert_report.py" "$CMDS/ungenerated_certs.py" \
                     "$PLATFORM/lms/envs/aws.py" "$PLATFORM/cms/envs/aws.py" ;;
 esac
-# Files that came with later releases: the toolkit's detection reads them
-# (the FEATURES proxy from Ulmo on; regenerate_noidv_cert, which the sandbox
-# emulates on verawood only), so an older image must not have them.
+# The FEATURES proxy came with Ulmo, and the toolkit's detection reads the
+# file: an older image must not have it.
 case "$RELEASE" in
     verawood) ;;
-    *) rm -f "$PLATFORM/openedx/core/lib/features_setting_proxy.py" "$CMDS/regenerate_noidv_cert.py" ;;
+    *) rm -f "$PLATFORM/openedx/core/lib/features_setting_proxy.py" ;;
 esac
 # the sandbox's own test settings are not part of a host
 rm -f "$PLATFORM/lms/envs/test.py" "$PLATFORM/cms/envs/test.py"

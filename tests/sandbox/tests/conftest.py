@@ -5,6 +5,7 @@ Every test runs the platform as the toolkit does: `manage.py lms|cms ...` in a
 subprocess, against a config written in a tmp dir and a copy of one sqlite DB
 that is migrated (certificates left at 0001) and loaded once per session.
 """
+import ast
 import json
 import os
 import shutil
@@ -197,3 +198,15 @@ def parse_report(text):
     header, values = lines[1].split(), lines[2].split()
     assert header[:2] == ["course", "ID"]
     return dict(zip(header[2:], [int(v) for v in values[1:]]))
+
+
+LARGE_COURSE_COMMAND = PLATFORM / "openedx/core/djangoapps/sandbox/management/commands/load_large_course.py"
+
+
+def large_course_releases():
+    """LARGE_COURSE_RELEASES as the command module writes it (read without
+    importing it: the module needs Django's settings)."""
+    for node in ast.parse(LARGE_COURSE_COMMAND.read_text()).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["LARGE_COURSE_RELEASES"]:
+            return tuple(ast.literal_eval(node.value))
+    raise AssertionError("no LARGE_COURSE_RELEASES in %s" % LARGE_COURSE_COMMAND)

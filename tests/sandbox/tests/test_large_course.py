@@ -2,28 +2,17 @@
 "large_courses" (counted with SQL), follows the demo data's users without
 moving any of them, and is loaded by image_setup only on the lines of
 LARGE_COURSE_RELEASES."""
-import ast
 import shutil
 import sys
 import time
 
-from conftest import EXPECTATIONS, PLATFORM, Host, _build_base_db
+from conftest import EXPECTATIONS, PLATFORM, Host, _build_base_db, large_course_releases
 from test_demo_data import check_course
 
 sys.path.insert(0, str(PLATFORM))
 from openedx.core.release import KNOWN_RELEASES  # noqa: E402
 
-COMMAND = PLATFORM / "openedx/core/djangoapps/sandbox/management/commands/load_large_course.py"
 LARGE = EXPECTATIONS["large_courses"]
-
-
-def large_course_releases():
-    """LARGE_COURSE_RELEASES as the command module writes it (read without
-    importing it: the module needs Django's settings)."""
-    for node in ast.parse(COMMAND.read_text()).body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["LARGE_COURSE_RELEASES"]:
-            return tuple(ast.literal_eval(node.value))
-    raise AssertionError("no LARGE_COURSE_RELEASES in %s" % COMMAND)
 
 
 def demo_users_total(release):
