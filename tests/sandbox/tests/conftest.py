@@ -121,10 +121,14 @@ class Host:
             conn.close()
 
 
-def _build_base_db(tmp, release="hawthorn"):
+def _build_base_db(tmp, release="hawthorn", large_course=False):
+    """The demo DB as provision.sh's image_setup writes it, without the
+    30,000-learner course unless large_course (each test copies this file:
+    30,000 more learners would make every copy cost seconds)."""
     host = Host(tmp, release, tmp / "base.sqlite3")
     host.manage("lms", "shell", "-c",
-                "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()", check=True)
+                "from openedx.core.djangoapps.sandbox.image_setup import setup; setup(large_course=%r)"
+                % bool(large_course), check=True)
     return tmp / "base.sqlite3"
 
 
@@ -136,13 +140,16 @@ def base_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_db_redwood(tmp_path_factory):
     """The demo DB as load_demo_data writes it on redwood: the courses above
-    plus demo_expectations.json release_courses.redwood."""
-    return _build_base_db(tmp_path_factory.mktemp("base-redwood"), "redwood")
+    plus demo_expectations.json release_courses.redwood. Built as the image
+    is (large_course=True): redwood is no line of LARGE_COURSE_RELEASES, so
+    the course must not be in it (test_large_course checks)."""
+    return _build_base_db(tmp_path_factory.mktemp("base-redwood"), "redwood", large_course=True)
 
 
 @pytest.fixture(scope="session")
 def base_db_verawood(tmp_path_factory):
-    """The demo DB as load_demo_data writes it on verawood (release_courses.verawood)."""
+    """The demo DB as load_demo_data writes it on verawood (release_courses.verawood),
+    without the 30,000-learner course (test_large_course builds that one)."""
     return _build_base_db(tmp_path_factory.mktemp("base-verawood"), "verawood")
 
 

@@ -2,7 +2,6 @@
 "large_courses" (counted with SQL), follows the demo data's users without
 moving any of them, and is loaded by image_setup only on the lines of
 LARGE_COURSE_RELEASES."""
-import shutil
 import sys
 import time
 
@@ -21,35 +20,29 @@ def demo_users_total(release):
     return EXPECTATIONS["release_courses"].get(release, {}).get("users_total", EXPECTATIONS["users"]["total"])
 
 
-def test_large_course_lines_are_known_or_coming():
-    """Every line of the list is a release line of release.py, or verawood
-    (the line added on another branch: until it is merged, the test below
-    runs on redwood)."""
+def test_large_course_lines_are_release_lines():
     releases = large_course_releases()
     assert releases
-    assert set(releases) <= set(KNOWN_RELEASES) | {"verawood"}
+    assert set(releases) <= set(KNOWN_RELEASES)
 
 
-def test_large_course_counts(tmp_path, base_db_redwood):
-    images = [r for r in large_course_releases() if r in KNOWN_RELEASES]
-    if images:
-        # A line whose image carries the course: image_setup loads it.
-        release = images[0]
-        db = _build_base_db(tmp_path, release)
-        host = Host(tmp_path, release, db)
-    else:
-        # Until verawood is a release line here: redwood's demo DB, where
-        # image_setup left the course out, then the command by hand.
-        release = "redwood"
-        db = tmp_path / "edxapp.sqlite3"
-        shutil.copy(base_db_redwood, db)
-        host = Host(tmp_path, release, db)
-        for course in LARGE:
-            assert host.sql("SELECT COUNT(*) FROM course_overviews_courseoverview WHERE id=?", (course,)) == [(0,)]
-        assert host.sql("SELECT COUNT(*) FROM auth_user") == [(demo_users_total(release),)]
-        started = time.monotonic()
-        host.manage("lms", "load_large_course", check=True)
-        print("load_large_course on SQLite: %.1f s" % (time.monotonic() - started))
+def test_large_course_only_on_its_lines(tmp_path, base_db_redwood):
+    """redwood's base DB is built as its image is (large_course=True) and is
+    no line of LARGE_COURSE_RELEASES: image_setup left the course out."""
+    assert "redwood" not in large_course_releases()
+    host = Host(tmp_path, "redwood", base_db_redwood)
+    for course in LARGE:
+        assert host.sql("SELECT COUNT(*) FROM course_overviews_courseoverview WHERE id=?", (course,)) == [(0,)]
+    assert host.sql("SELECT COUNT(*) FROM auth_user") == [(demo_users_total("redwood"),)]
+
+
+def test_large_course_counts(tmp_path):
+    # The first line whose image carries the course, built as provision.sh builds it.
+    release = large_course_releases()[0]
+    started = time.monotonic()
+    db = _build_base_db(tmp_path, release, large_course=True)
+    print("image_setup with the large course on SQLite: %.1f s" % (time.monotonic() - started))
+    host = Host(tmp_path, release, db)
     q = host.sql
     first = demo_users_total(release) + 1
     added = sum(exp["users_added"] for exp in LARGE.values())

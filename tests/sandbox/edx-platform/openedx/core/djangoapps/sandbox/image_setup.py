@@ -8,7 +8,10 @@ host; django-waffle's tables are migrated with the other apps, with no switch
 row, so certificates.auto_certificate_generation is off; the applied one holds the allowlist and invalidation
 tables that the demo data fills), create
 the cache table, load the demo data, and on the lines of
-load_large_course.LARGE_COURSE_RELEASES the 30,000-learner course.
+load_large_course.LARGE_COURSE_RELEASES the 30,000-learner course (unless
+large_course=False: the sandbox's own rule tests build their base database
+without it, as copying 30,000 learners into every test's database would
+cost more than the tests themselves; test_large_course builds it).
 
     python manage.py lms --settings=S shell -c \
         "from openedx.core.djangoapps.sandbox.image_setup import setup; setup()"
@@ -32,10 +35,10 @@ def migrate_all_but_certificates(verbosity=0):
                  verbosity=verbosity)
 
 
-def setup(load_data=True, verbosity=0):
+def setup(load_data=True, verbosity=0, large_course=True):
     migrate_all_but_certificates(verbosity)
     call_command("createcachetable", verbosity=verbosity)
     if load_data:
         call_command("load_demo_data")
-        if release_line() in LARGE_COURSE_RELEASES:
+        if large_course and release_line() in LARGE_COURSE_RELEASES:
             call_command("load_large_course")
