@@ -56,10 +56,18 @@ record() {
 }
 
 SUITES="${TEST_SUITES:-unit sandbox quality integration molecule}"
+# The sandbox suite spends most of its time in platform processes of its own
+# tests (a test shares nothing with another but the session's base
+# databases, which each worker builds for itself): pytest-xdist runs it on
+# every core. TEST_WORKERS=0 runs it in this process. The integration suite
+# stays serial until it has been measured under xdist (two hosts starting at
+# once on two cores may pass its start-up timeouts).
+WORKERS="${TEST_WORKERS:-$(nproc)}"
+PARALLEL=(-n "$WORKERS")
 for suite in $SUITES; do
     case "$suite" in
         unit) run_pytest unit tests/unit ;;
-        sandbox) run_pytest sandbox tests/sandbox/tests ;;
+        sandbox) run_pytest sandbox "${PARALLEL[@]}" tests/sandbox/tests ;;
         integration) [ -d tests/integration ] && run_pytest integration tests/integration ;;
         molecule)
             # molecule/shared holds playbooks the scenarios share, not a scenario.
