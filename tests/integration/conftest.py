@@ -287,15 +287,12 @@ _INSTALLED = {}
 
 def installed_collection():
     """``make collection``'s archive, installed offline into .sandbox once per
-    test session; the collections path to use. Under pytest-xdist each
-    worker installs its own copy (PYTEST_XDIST_WORKER names it): two
-    workers must not write one folder at once."""
+    test session; the collections path to use."""
     if "path" not in _INSTALLED:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        dist = ROOT / ".sandbox" / "it-dist-{}".format(worker)
+        dist = ROOT / ".sandbox" / "it-dist"
         subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "collection.py"),
                         "--output-path", str(dist)], check=True, capture_output=True, env=podman_env())
-        path = ROOT / ".sandbox" / "it-collections-{}".format(worker)
+        path = ROOT / ".sandbox" / "it-collections"
         archive = sorted(dist.glob("openedx-certificates-*.tar.gz"))[-1]
         env = podman_env()
         env.pop("ANSIBLE_CONFIG")
