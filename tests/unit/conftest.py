@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 import ansible.module_utils
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,3 +59,16 @@ def run_module(module_name, args, check_mode=False, diff=False):
 def ansible_module():
     """The ``run_module`` helper as a fixture: ``ansible_module(name, args, check_mode=..., diff=...)``."""
     return run_module
+
+
+@pytest.fixture
+def module_messages(monkeypatch):
+    """Warnings and deprecations of a module run in-process land in its result, each test's own.
+
+    AnsibleModule.warn and deprecate collect into process-global dicts, and
+    go to the controller's Display instead once any controller code is
+    imported (collecting the filter tests does that).
+    """
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    monkeypatch.setattr(ansible_warnings, "_global_deprecations", {})
+    monkeypatch.setattr(ansible_internal, "is_controller", False)

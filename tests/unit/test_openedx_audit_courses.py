@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 import openedx_audit_courses as mod
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END, build_script
 from ansible.module_utils.openedx_runner_audit import AUDIT_SOURCE
 
@@ -34,10 +32,8 @@ FINDING = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
-    monkeypatch.setattr(ansible_internal, "is_controller", False)
+# Module warnings in the results (see conftest.module_messages).
+pytestmark = pytest.mark.usefixtures("module_messages")
 
 
 def warnings_of(result):

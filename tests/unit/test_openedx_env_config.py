@@ -12,8 +12,6 @@ import yaml
 
 from conftest import run_module
 from ansible.module_utils import openedx_config_file as cf
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
 
 MOD = "openedx_env_config"
 
@@ -70,12 +68,8 @@ PLATFORM_NAME: "Your Platform Name Here"
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
-    # Once any test imports controller code, module warnings go to the
-    # controller's Display instead of the result; we run modules here.
-    monkeypatch.setattr(ansible_internal, "is_controller", False)
+# Module warnings in the results (see conftest.module_messages).
+pytestmark = pytest.mark.usefixtures("module_messages")
 
 
 def warnings_of(result):

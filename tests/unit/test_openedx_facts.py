@@ -6,21 +6,13 @@ import pytest
 
 from conftest import run_module
 from ansible.module_utils import openedx_host
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
 
 MOD = "openedx_facts"
 CMDS = "lms/djangoapps/certificates/management/commands"
 
 
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    # AnsibleModule.warn collects into a process-global dict; in-process runs
-    # would otherwise see the warnings of earlier tests.
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
-    # Once any test imports controller code, module warnings go to the
-    # controller's Display instead of the result; we run modules here.
-    monkeypatch.setattr(ansible_internal, "is_controller", False)
+# Module warnings in the results (see conftest.module_messages).
+pytestmark = pytest.mark.usefixtures("module_messages")
 
 
 def warnings_of(result):
