@@ -347,26 +347,27 @@ def op_certificate_policy(wanted, apply=False, username=None):
                                          'after': want, 'changed': row is not None}
             if row is not None:
                 writes.append(row)
-    if wanted.get('course_settings'):
-        plans = plan_part('course_settings', 'certificates_certificategenerationcoursesetting',
-                          lambda: _policy_course_setting_plans(wanted['course_settings']))
-        if plans is not None:
-            for plan in plans:
-                if '_row' in plan:
-                    _policy_clean(plan['_row'], 'the certificate setting of %s' % plan['course_id'])
-                    writes.append(plan['_row'])
-            result['course_settings'] = _policy_public(plans)
     deletes = []
-    if wanted.get('course_modes'):
-        plans = plan_part('course_modes', 'course_modes_coursemode',
-                          lambda: _policy_mode_plans(wanted['course_modes']))
-        if plans is not None:
-            for plan in plans:
-                if '_row' in plan:
-                    _policy_clean(plan['_row'], 'the %s mode of %s' % (plan['mode_slug'], plan['course_id']))
-                    writes.append(plan['_row'])
-                deletes.extend(plan.get('_delete', []))
-            result['course_modes'] = _policy_public(plans)
+
+    def plan_rows(name, table, build, what):
+        # The per-course parts: each plan may carry a row to save (checked
+        # first as the admin would) and rows to delete.
+        if not wanted.get(name):
+            return
+        plans = plan_part(name, table, lambda: build(wanted[name]))
+        if plans is None:
+            return
+        for plan in plans:
+            if '_row' in plan:
+                _policy_clean(plan['_row'], what(plan))
+                writes.append(plan['_row'])
+            deletes.extend(plan.get('_delete', []))
+        result[name] = _policy_public(plans)
+
+    plan_rows('course_settings', 'certificates_certificategenerationcoursesetting', _policy_course_setting_plans,
+              lambda plan: 'the certificate setting of %s' % plan['course_id'])
+    plan_rows('course_modes', 'course_modes_coursemode', _policy_mode_plans,
+              lambda plan: 'the %s mode of %s' % (plan['mode_slug'], plan['course_id']))
     if writes or deletes:
         result['changed'] = True
     if not apply or not (writes or deletes):
