@@ -161,9 +161,9 @@ def toolkit_selection(host, course):
 
 
 def module_result(run):
-    """The openedx_generate_certs result ("Collect the result"), or None."""
+    """The openedx_generate_certs result (brought back by the progress loop, or collected), or None."""
     try:
-        return run.results("Collect the result")[0]
+        return run.generation_results()[0]
     except (IndexError, KeyError, ValueError, AttributeError):
         return None
 

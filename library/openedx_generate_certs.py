@@ -171,6 +171,13 @@ options:
         folder is left as it is, and when O(user) cannot write to it the progress from inside the
         platform is not shown (a warning says so).
     type: path
+  run_id:
+    description:
+      - A name for this run, written into each of its progress records; M(openedx_generate_progress) given
+        the same O(run_id) ignores the records of any other run (such as the finished record an earlier run
+        left in O(progress_file)), so nothing needs to remove that file first.
+      - Any text; C(playbooks/generate.yml) gives one made on the controller for each run.
+    type: str
 attributes:
   check_mode:
     support: full
@@ -502,7 +509,7 @@ def unknown_statuses(statuses):
 
 
 def build_ops(method, course_ids, check_mode, params, progress_file, in_process=True,
-              owner_pid=None, queued=None):
+              owner_pid=None, queued=None, run_id=None):
     """The platform processes to start, in order: a list of (kind, ops).
 
     kind 'main' and 'after' are runner processes (``ops`` is their op list);
@@ -527,6 +534,8 @@ def build_ops(method, course_ids, check_mode, params, progress_file, in_process=
         if progress_file:
             progress = {'file': progress_file, 'course_index': index + 1,
                         'course_count': len(course_ids), 'owner_pid': owner_pid}
+            if run_id:
+                progress['run_id'] = run_id
         # ungenerated_certs walks every enrollment and picks for itself (the toolkit only counts);
         # cert_generation gets the active learners the bulk generation picks, less the modes the
         # platform never certifies (openedx_cert_selection).
@@ -706,8 +715,10 @@ def generation_problems(courses, wait_timeout):
     return failures, warnings, notes
 
 
-def _write_progress_record(path, record):
+def _write_progress_record(path, record, run_id=None):
     record = dict(record)
+    if run_id:
+        record['run_id'] = run_id
     record['seq'] = int(time.time() * 1000)
     record.setdefault('pid', os.getpid())
     record.setdefault('finished', False)
@@ -718,11 +729,11 @@ def _write_progress_record(path, record):
     write_json(path, record, owner_of=os.path.dirname(os.path.abspath(path)))
 
 
-def write_progress(path, record):
+def write_progress(path, record, run_id=None):
     if not path:
         return
     try:
-        _write_progress_record(path, record)
+        _write_progress_record(path, record, run_id)
     except (IOError, OSError):
         pass  # progress is for the operator's eyes; it must not stop the run
 
@@ -782,7 +793,7 @@ def prepare_progress_file(module, path):
         if os.path.lexists(path):
             # A new run starts a new file, owned like its folder.
             os.remove(path)
-        _write_progress_record(path, {'phase': 'check', 'owner_pid': os.getpid()})
+        _write_progress_record(path, {'phase': 'check', 'owner_pid': os.getpid()}, params.get('run_id'))
     except (IOError, OSError, KeyError) as exc:
         module.warn('cannot prepare the progress file %s (%s); no progress will be shown' % (path, exc))
         return None
@@ -801,6 +812,7 @@ def main():
         wait_timeout=dict(type='int', default=900),
         poll_interval=dict(type='float', default=0.5),
         progress_file=dict(type='path'),
+        run_id=dict(type='str'),
         queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
         requeue_waiting=dict(type='bool', default=False),
     )
@@ -828,6 +840,7 @@ def main():
         module.fail_json(msg=why, platform_starts=0)
 
     progress_file = params.get('progress_file')
+    run_id = params.get('run_id')
     if progress_file:
         progress_file = prepare_progress_file(module, progress_file)
 
@@ -840,7 +853,8 @@ def main():
         if warning:
             module.warn(warning)
     processes = build_ops(method, course_ids, module.check_mode, params, progress_file,
-                          in_process=params['in_process'], owner_pid=os.getpid(), queued=queued)
+                          in_process=params['in_process'], owner_pid=os.getpid(), queued=queued,
+                          run_id=params.get('run_id'))
     all_results = []
 
     def save_queued_tasks():
@@ -866,7 +880,7 @@ def main():
         # Published tasks are a change even when nothing is written yet.
         result['changed'] = changed_of(result['courses'])
         write_progress(progress_file, {'finished': True, 'failed': True, 'msg': msg,
-                                       'owner_pid': os.getpid()})
+                                       'owner_pid': os.getpid()}, run_id)
         result['msg'] = msg
         if extra:
             result.update(extra)
@@ -887,9 +901,10 @@ def main():
                     lines.append(line.strip())
                     write_progress(progress_file, dict(base, done=int(match.group(1)),
                                                        total=int(match.group(2)),
-                                                       remaining='%s:%s' % (match.group(3), match.group(4))))
+                                                       remaining='%s:%s' % (match.group(3), match.group(4))),
+                                   run_id)
 
-            write_progress(progress_file, dict(base, done=0, total=None))
+            write_progress(progress_file, dict(base, done=0, total=None), run_id)
             rc, out, err = platform.run_manage(module, 'lms', ungenerated_certs_args(cid, params, False, status),
                                                on_line=on_line)
             result['platform_starts'] += 1
@@ -936,7 +951,7 @@ def main():
         finish_failed(' '.join(problems))
     save_queued_tasks()
     write_progress(progress_file, {'finished': True, 'failed': False, 'msg': result['msg'],
-                                   'owner_pid': os.getpid()})
+                                   'owner_pid': os.getpid()}, run_id)
     module.exit_json(**result)
 
 

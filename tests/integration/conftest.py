@@ -267,6 +267,18 @@ class PlaybookRun:
         return [r for t in self.tasks() if t["task"]["name"].split(" : ")[-1] == name
                 for r in t["hosts"].values()]
 
+    def generation_results(self):
+        """The result of each host's generation run (generate.yml): the one
+        the progress loop's last turn brought back (job_result), or the one
+        "Collect the result" collected when the loop did not."""
+        found = []
+        for result in self.results("Progress"):
+            turns = result.get("results") or []
+            if turns and "job_result" in turns[-1]:
+                found.append(turns[-1]["job_result"])
+        found.extend(r for r in self.results("Collect the result") if not r.get("skipped"))
+        return found
+
     def failures(self):
         """(task name, host, result) of every failed or unreachable result, in order."""
         return [(t["task"]["name"].split(" : ")[-1], h, r) for t in self.tasks()

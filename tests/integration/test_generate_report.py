@@ -204,7 +204,7 @@ def test_malformed_course_id_starts_nothing(gen_host, bad_id, problem):
     run = run_playbook("generate.yml", [host],
                        extra_vars={"course_ids": [DEMO, bad_id], "openedx_progress_window": 5})
     assert run.rc != 0, run.output
-    failed = [r for r in run.results("Collect the result") if r.get("failed")]
+    failed = [r for r in run.generation_results() if r.get("failed")]
     assert failed, run.output
     msg = failed[0]["msg"]
     assert bad_id in msg and "malformed" in msg and problem in msg, msg
@@ -224,7 +224,7 @@ def test_unknown_course_generates_nothing(gen_host):
     run = run_playbook("generate.yml", [host],
                        extra_vars={"course_ids": [DEMO, UNKNOWN], "openedx_progress_window": 5})
     assert run.rc != 0, run.output
-    failed = [r for r in run.results("Collect the result") if r.get("failed")]
+    failed = [r for r in run.generation_results() if r.get("failed")]
     assert failed, run.output
     msg = failed[0]["msg"]
     assert UNKNOWN in msg and "does not exist" in msg, msg
@@ -274,7 +274,7 @@ def test_generate_then_report(gen_host, tmp_path):
     run = run_playbook("generate.yml", [host], extra_vars={"course_ids": courses})
     assert run.rc == 0, run.output
     assert run.changed(host.name) > 0
-    result = run.results("Collect the result")[0]
+    result = run.generation_results()[0]
     assert result["method"] == ("ungenerated_certs" if host.legacy else "cert_generation")
     assert result["platform_starts"] == 1, "all courses of a run share one platform process"
     assert len(host.manage_starts()) == 1, host.manage_starts()
@@ -374,7 +374,7 @@ def test_second_generation_changes_nothing(gen_host, tmp_path):
     run = run_playbook("generate.yml", [host], extra_vars={"course_ids": courses})
     assert run.rc == 0, run.output
     assert run.total_changed == 0, run.stats
-    result = run.results("Collect the result")[0]
+    result = run.generation_results()[0]
     assert result["changed"] is False and result["generated"] == 0
     for cid in courses:
         assert result["courses"][cid]["changes"] == {}, result["courses"][cid]
@@ -397,7 +397,7 @@ def test_regenerate_by_status(gen_host):
     run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES,
                                                            "regenerate_statuses": "unverified,verfied"})
     assert run.rc != 0
-    failed = [r for r in run.results("Collect the result") if r.get("failed")]
+    failed = [r for r in run.generation_results() if r.get("failed")]
     assert failed and failed[0]["unknown_statuses"] == ["verfied"] and "verfied" in failed[0]["msg"], run.output
     assert host.manage_starts() == []
     # Still no ID verification: the platform keeps them unverified, nothing changes.
@@ -408,7 +408,7 @@ def test_regenerate_by_status(gen_host):
     run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES, "regenerate_statuses": "unverified"})
     assert run.rc == 0, run.output
     assert run.total_changed == 0, run.stats
-    course = run.results("Collect the result")[0]["courses"][RULES]
+    course = run.generation_results()[0]["courses"][RULES]
     assert course["selection"]["selected"] == 2 and course["changes"] == {}
     assert course["generation"]["outcomes"]["decided_in_process"] == {"unverified": 2}, course["generation"]
     # The learner's ID verification is approved: regenerating the unverified gives that one a certificate.
@@ -417,7 +417,7 @@ def test_regenerate_by_status(gen_host):
              "values (%s, 'approved', now(), '', now(), now(), '', '', '', '', '')" % unverified[0][0])
     run = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES, "regenerate_statuses": ["unverified"]})
     assert run.rc == 0, run.output
-    course = run.results("Collect the result")[0]["courses"][RULES]
+    course = run.generation_results()[0]["courses"][RULES]
     assert course["changes"] == {"downloadable": 1, "unverified": -1}, course
     assert course["generation"]["outcomes"]["published"] == {"downloadable": 1}, course["generation"]
     # And again: nothing left to do.

@@ -74,7 +74,7 @@ def test_generate_and_report_reach_the_moved_platform(moved_host, tmp_path):
     run = run_playbook("generate.yml", [moved_host], host_vars={moved_host.name: HOST_VARS},
                        extra_vars={"course_id": DEMO})
     assert run.rc == 0, run.output[-4000:]
-    [result] = run.results("Collect the result")
+    [result] = run.generation_results()
     assert result["platform_starts"] == 1 and result["courses"][DEMO]["after"].get("downloadable", 0) > 0, result
     # the progress file went to the state folder given
     assert moved_host.sh("test -f {}/progress/generate-progress.json".format(STATE), check=False).returncode == 0

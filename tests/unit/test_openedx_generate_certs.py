@@ -275,7 +275,7 @@ def test_unknown_statuses_are_refused_before_anything_starts(tmp_path, fake, ans
     assert result['platform_starts'] == 0 and fake.starts == []
 
 
-def test_force_status_still_works_and_is_deprecated(tmp_path, fake, ansible_module, fresh_warnings):
+def test_force_status_still_works_and_is_deprecated(tmp_path, fake, ansible_module, module_messages):
     pdir = make_platform_dir(tmp_path, ['cert_generation'])
     fake.courses[TOY]['certs'][1] = ('error', 'honor')
     result = ansible_module('openedx_generate_certs', args(pdir, course_ids=[TOY], force_status='error'))
@@ -449,18 +449,7 @@ from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
-from ansible.module_utils import _internal as ansible_internal  # noqa: E402
-from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
 from ansible.module_utils.openedx_runner import RESULT_BEGIN, RESULT_END  # noqa: E402
-
-
-@pytest.fixture
-def fresh_warnings(monkeypatch):
-    # AnsibleModule.warn collects into a process-global dict, and goes to the
-    # controller's Display once controller code is imported (as in test_openedx_facts).
-    monkeypatch.setattr(ansible_warnings, '_global_warnings', {})
-    monkeypatch.setattr(ansible_warnings, '_global_deprecations', {})
-    monkeypatch.setattr(ansible_internal, 'is_controller', False)
 
 
 def warnings_of(result):
@@ -610,7 +599,7 @@ def test_a_timeout_is_a_change_with_the_results_to_come(maple, ansible_module):
     assert maple.statuses(DEMO) == {'downloadable': 6, 'unverified': 2}
 
 
-def test_a_rerun_does_not_queue_waiting_learners_again(maple, ansible_module, fresh_warnings):
+def test_a_rerun_does_not_queue_waiting_learners_again(maple, ansible_module, module_messages):
     first = ansible_module('openedx_generate_certs', maple.module_args(course_ids=[RULES], wait_timeout=1))
     assert first['failed'] and first['courses'][RULES]['generation']['queued'] == 4
     tasks = maple.sql('SELECT COUNT(*) FROM sandbox_sandboxtask')[0][0]
@@ -704,6 +693,25 @@ def test_module_records_replace_the_file_by_a_rename(tmp_path):
     gen.write_progress(str(path), {'phase': 'generate', 'done': 3})
     assert json.loads(path.read_text())['done'] == 3
     assert path.stat().st_ino != before, 'the record was written into the file in place'
+
+
+def test_every_record_of_a_run_carries_its_run_id(tmp_path, monkeypatch):
+    """openedx_generate_progress follows only the records of the run it is given."""
+    monkeypatch.setattr(gen.platform, 'needs_sudo', lambda params: False)
+    path = tmp_path / 'progress' / 'p.json'
+    module = _Module(user='edxapp', run_id='run-7')
+    assert gen.prepare_progress_file(module, str(path)) == str(path)
+    assert json.loads(path.read_text())['run_id'] == 'run-7'
+    gen.write_progress(str(path), {'finished': True, 'msg': 'done'}, 'run-7')
+    assert json.loads(path.read_text())['run_id'] == 'run-7'
+    gen.write_progress(str(path), {'phase': 'queue'})
+    assert 'run_id' not in json.loads(path.read_text())
+    # The records written inside the platform take their fields from the op's progress context.
+    [(_kind, ops)] = gen.build_ops('cert_generation', [DEMO], False, {}, str(path), owner_pid=1, run_id='run-7')
+    [generation] = [op for op in ops if op['op'] == 'cert_generation']
+    assert generation['progress']['run_id'] == 'run-7'
+    [(_kind, ops)] = gen.build_ops('cert_generation', [DEMO], False, {}, str(path), owner_pid=1)
+    assert 'run_id' not in [op for op in ops if op['op'] == 'cert_generation'][0]['progress']
 
 
 class _Module:

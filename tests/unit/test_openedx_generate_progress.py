@@ -102,3 +102,69 @@ def test_does_not_follow_links_out_of_the_progress_folder(tmp_path, ansible_modu
 def test_refuses_a_negative_timeout(tmp_path, ansible_module):
     result = watch(ansible_module, tmp_path / 'p.json', timeout=-1)
     assert result['failed'] and 'timeout' in result['msg']
+
+
+def test_ignores_the_records_of_another_run(tmp_path, ansible_module):
+    """The finished record an earlier run left must not end the watch of a new one."""
+    path = tmp_path / 'p.json'
+    path.write_text(json.dumps({'seq': 9, 'finished': True, 'failed': False, 'msg': 'earlier run done',
+                                'run_id': 'earlier'}))
+    result = watch(ansible_module, path, run_id='this', timeout=0)
+    assert result['progress'].get('missing') is True and not result['progress']['finished'], result
+    assert 'earlier run done' not in result['msg']
+    path.write_text(json.dumps({'seq': 10, 'phase': 'queue', 'done': 1, 'total': 2, 'run_id': 'this',
+                                'owner_pid': os.getpid()}))
+    mine = watch(ansible_module, path, run_id='this', timeout=0)
+    assert mine['fresh'] is True and mine['progress']['done'] == 1, mine
+    # Without run_id every record counts, as before.
+    assert watch(ansible_module, path, timeout=0)['progress']['seq'] == 10
+
+
+def test_brings_back_the_result_of_a_finished_run(tmp_path, ansible_module, module_messages):
+    path = tmp_path / 'p.json'
+    path.write_text(json.dumps({'seq': 11, 'finished': True, 'failed': False, 'msg': 'done', 'run_id': 'r'}))
+    job = tmp_path / 'job'
+    job.write_text(json.dumps({'changed': True, 'generated': 3, 'msg': 'done',
+                               'invocation': {'module_args': {'course_id': TOY}},
+                               'warnings': [{'event': {'msg': 'a warning of the run'}}, 'an old-style one'],
+                               'deprecations': [{'event': {'msg': 'force_status is deprecated'},
+                                                 'deprecator': {'resolved_name': 'openedx.certificates'},
+                                                 'version': '1.0.0'}]}))
+    result = watch(ansible_module, path, run_id='r', results_file=str(job), timeout=0)
+    assert not result.get('failed') and result['changed'] is False, result
+    assert result['job_result'] == {'changed': True, 'generated': 3, 'msg': 'done', 'finished': True}
+    warnings = json.dumps(result.get('warnings'))
+    assert 'a warning of the run' in warnings and 'an old-style one' in warnings, result
+    assert 'force_status is deprecated' in json.dumps(result.get('deprecations')), result
+
+
+def test_leaves_the_result_to_async_status_while_it_is_not_written(tmp_path, ansible_module, monkeypatch):
+    monkeypatch.setattr(prog, 'FINISH_GRACE_SECONDS', 0.2)
+    path = tmp_path / 'p.json'
+    path.write_text(json.dumps({'seq': 12, 'finished': True, 'failed': False, 'msg': 'done'}))
+    job = tmp_path / 'job'
+    job.write_text(json.dumps({'started': True, 'finished': False, 'ansible_job_id': '1.2'}))
+    assert 'job_result' not in watch(ansible_module, path, results_file=str(job), timeout=0)
+    assert 'job_result' not in watch(ansible_module, path, results_file=str(tmp_path / 'nothing'), timeout=0)
+    # A run still going: the result file is not read, whatever it holds.
+    path.write_text(json.dumps({'seq': 13, 'phase': 'queue', 'owner_pid': os.getpid()}))
+    job.write_text(json.dumps({'changed': False}))
+    assert 'job_result' not in watch(ansible_module, path, results_file=str(job), timeout=0)
+
+
+def test_waits_for_the_async_wrapper_to_write_the_result(tmp_path):
+    job = tmp_path / 'job'
+    job.write_text(json.dumps({'started': True, 'finished': False}))
+
+    def later():
+        time.sleep(0.3)
+        tmp = tmp_path / 'job.tmp'
+        tmp.write_text(json.dumps({'changed': False, 'msg': 'written'}))
+        os.rename(str(tmp), str(job))
+
+    writer = threading.Thread(target=later)
+    writer.start()
+    data = prog.wait_for_job_result(str(job), 5)
+    writer.join()
+    assert data == {'changed': False, 'msg': 'written'}
+    assert prog.wait_for_job_result(str(tmp_path / 'none'), 0.1) is None
