@@ -68,7 +68,8 @@ options:
     type: str
   results_file:
     description:
-      - The async job's result file on the host, as the task that started the run with C(async) registered it. Read once the run has finished, for RV(job_result).
+      - The async job's result file on the host, as the task that started the run with C(async) registered it.
+        Read once the run has finished, for RV(job_result).
       - Anything but a regular file with one link is treated as no file.
     type: path
 attributes:
