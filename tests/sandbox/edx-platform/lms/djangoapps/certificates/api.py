@@ -95,11 +95,14 @@ from django.utils import timezone
 from common.djangoapps.course_modes.models import CourseMode
 from common.djangoapps.student.models import CourseAccessRole, CourseEnrollment, UserProfile, is_beta_tester
 from lms.djangoapps.grades.models import PersistentCourseGrade, read_course_grade, CourseGrade
-from lms.djangoapps.verify_student.models import IDVerificationService
+from lms.djangoapps.verify_student.services import IDVerificationService
 from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 from openedx.core.release import honours_audit_cutoff, idv_requirement_is_a_feature
 
 from .models import CertificateStatuses as status
+# The display rule is page_rules.py's; importable from here as from lms/djangoapps/certificates/api.py,
+# where it lives from Nutmeg on (before: openedx/core/djangoapps/certificates/api.py, not emulated as a path).
+from .page_rules import certificates_viewable_for_course  # noqa: F401,E402
 from .models import CertificateAllowlist, CertificateInvalidation, GeneratedCertificate, certificate_status_for_student
 
 LOGGER = logging.getLogger(__name__)
@@ -119,6 +122,17 @@ def has_html_certificates_enabled(course):
     if not settings.FEATURES.get("CERTIFICATES_HTML_VIEW", False):
         return False
     return bool(course is not None and course.cert_html_view_enabled)
+
+
+def get_active_web_certificate(course, is_preview_mode=None):
+    """The course's active certificate configuration, or None (certificates/api.py, the same in every
+    release the sandbox emulates: the first configuration with is_active, or the first at all in preview;
+    ``course`` is the modulestore's course, whose ``certificates`` Studio writes)."""
+    configurations = getattr(course, "certificates", {}).get("certificates", [])
+    for configuration in configurations:
+        if configuration.get("is_active") or is_preview_mode:
+            return configuration
+    return None
 
 
 def auto_certificate_generation_enabled():

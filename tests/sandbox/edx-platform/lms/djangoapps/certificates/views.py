@@ -43,8 +43,9 @@ from opaque_keys.edx.keys import CourseKey
 
 from common.djangoapps.student.models import UserProfile
 from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-from openedx.core.djangoapps.sandbox.models import CourseCertificateSet
+from xmodule.modulestore.django import modulestore
 
+from .api import get_active_web_certificate
 from .models import CertificateHtmlViewConfiguration, CertificateStatuses, GeneratedCertificate
 from .page_rules import (
     certificates_viewable_for_course,
@@ -176,7 +177,7 @@ def _render_html_view(request, course_id, user_id):
         return _render_invalid_certificate(request, course_id, platform_name, configuration)
 
     # 5. an active course certificate configuration
-    active_configuration = CourseCertificateSet.active_certificate(course_key)
+    active_configuration = get_active_web_certificate(modulestore().get_course(course_key))
     if active_configuration is None:
         log.info("Invalid cert: course %s does not have an active configuration. User id: %d", course_id, user_id)
         return _render_invalid_certificate(request, course_id, platform_name, configuration)

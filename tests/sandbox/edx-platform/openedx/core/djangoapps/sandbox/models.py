@@ -7,7 +7,8 @@ Sandbox-only tables (not part of edx-platform):
   sandbox_worker.py once its ``eta`` (``countdown``) has passed.  Like a
   broker queue it takes the same task twice when it is published twice.
 - CourseCertificateSet: stands in for the modulestore's course certificate
-  configurations (made by course teams in Studio, with signatories).
+  configurations (made by course teams in Studio, with signatories); the
+  LMS reads them through xmodule/modulestore/django.py, as the real one does.
 """
 import json
 
@@ -44,10 +45,3 @@ class CourseCertificateSet(models.Model):
     def for_course(cls, course_id):
         row = cls.objects.filter(course_id=course_id).first()
         return row.get_certificates() if row else []
-
-    @classmethod
-    def active_certificate(cls, course_id):
-        for cert in cls.for_course(course_id):
-            if cert.get("is_active"):
-                return cert
-        return None

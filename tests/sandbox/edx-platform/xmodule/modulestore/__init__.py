@@ -1,0 +1,1 @@
+"""The sandbox's modulestore (see django.py)."""
