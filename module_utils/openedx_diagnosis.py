@@ -176,8 +176,9 @@ def _handler_rows(learner, course_id, settings, rules):
     if learner.get('ccx'):
         rows.append(row('learner: not a CCX course', 'blocks', 'a CCX course key: no certificates', None))
     if learner.get('allowlisted') and not allowlisted:
-        rows.append(row('learner: allowlisted', 'info', 'on the allowlist, which this release\'s generation '
-                                                         '(add_cert) does not read: the grade still counts'))
+        rows.append(row('learner: allowlisted', 'info',
+                        'on the allowlist, which this release\'s generation (add_cert) does not read: the '
+                        'grade still counts'))
     else:
         rows.append(row('learner: not allowlisted' if not allowlisted else 'learner: allowlisted', 'info',
                         'on the allowlist: the grade, beta tester and CCX checks are skipped' if allowlisted else
