@@ -38,7 +38,8 @@ this op's. It returns raw facts:
 ``summary``
     without ``learner``: every active learner, and for those who pass (or are
     allowlisted) but hold no downloadable certificate, the facts the module
-    sorts into blocking reasons (bulk reads, like the generation's).
+    sorts into blocking reasons (``_declined_facts``' bulk reads and the
+    certificate status; an unverified learner shows as that status).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -227,18 +228,6 @@ def _diag_summary(key):
         item['user_id'] = uid
         item['status'] = _text(statuses[uid]) if uid in statuses else None
         learners.append(item)
-    verify = None
-    try:
-        verify = import_first('lms.djangoapps.verify_student.services.IDVerificationService',
-                              'verify_student.services.IDVerificationService')
-    except OpError:
-        pass
-    if verify is not None and learners:
-        from django.contrib.auth import get_user_model
-        users = dict((u.id, u) for u in get_user_model().objects.filter(id__in=without))
-        for item in learners:
-            item['verified'] = bool(verify.user_is_verified(users[item['user_id']])) \
-                if item['user_id'] in users else None
     return {'active_learners': len(active), 'passing': len(passing),
             'downloadable': len(holders & active), 'learners': learners}
 
