@@ -423,7 +423,6 @@ msg:
   type: str
 '''
 
-import json
 import os
 import pwd
 import re
@@ -436,10 +435,15 @@ from ansible.module_utils.openedx_cert_selection import REASONS
 from ansible.module_utils.openedx_course_key import COURSE_IDS_ARGUMENT_SPEC, module_course_ids
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
+from ansible.module_utils.openedx_generation_queue import (
+    DEFAULT_QUEUED_TASKS_FILE,
+    read_queued_tasks,
+    updated_queued_tasks,
+    write_queued_tasks,
+)
 from ansible.module_utils.openedx_state import write_json
 
 COMMANDS_DIR = os.path.join('lms', 'djangoapps', 'certificates', 'management', 'commands')
-DEFAULT_QUEUED_TASKS_FILE = '/edx/var/edxapp/openedx-toolkit/generation-queue.json'
 PROGRESS_LINE_RE = re.compile(r'(\d+)/(\d+) completed ~(\d+):(\d+)m remaining')
 
 
@@ -644,43 +648,6 @@ def reasons_used(courses):
             names.add('id_verification_missing')
     return dict((name, {'how': REASONS.get(name, ('inferred', ''))[0], 'what': REASONS.get(name, ('', ''))[1]})
                 for name in sorted(names))
-
-
-def read_queued_tasks(path):
-    """The tasks published by earlier runs and not written yet: ({course_id: {user_id: entry}}, warning)."""
-    if not path or not os.path.exists(path):
-        return {}, None
-    try:
-        with open(path) as handle:
-            data = json.load(handle)
-    except (IOError, OSError, ValueError) as exc:
-        return {}, ('cannot read the queued tasks file %s (%s): learners whose task an earlier run '
-                    'queued may be queued again' % (path, exc))
-    courses = data.get('courses') if isinstance(data, dict) else None
-    if not isinstance(courses, dict):
-        return {}, ('%s is not a queued tasks file of this module (no "courses" mapping): learners '
-                    'whose task an earlier run queued may be queued again' % path)
-    return dict((cid, dict(tasks)) for cid, tasks in courses.items() if isinstance(tasks, dict) and tasks), None
-
-
-def updated_queued_tasks(queued, results):
-    """``queued`` with each cert_generation op's tasks still to be written (failed ops included)."""
-    out = dict(queued)
-    for result in results:
-        if not isinstance(result, dict) or result.get('op') != 'cert_generation' or 'pending_tasks' not in result:
-            continue
-        cid = result.get('course_id')
-        if result['pending_tasks']:
-            out[cid] = dict(result['pending_tasks'])
-        else:
-            out.pop(cid, None)
-    return out
-
-
-def write_queued_tasks(path, queued):
-    # The toolkit's one writer of state files: flushed to disk before the
-    # rename, so a crash leaves the old list or the new one.
-    write_json(path, {'version': 1, 'courses': queued})
 
 
 def generation_problems(courses, wait_timeout):

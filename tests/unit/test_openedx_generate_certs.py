@@ -758,18 +758,6 @@ def test_a_folder_the_platform_user_cannot_write_is_left_alone_and_warned_about(
     assert len(module.warnings) == 1 and 'edxapp cannot write' in module.warnings[0], module.warnings
 
 
-def test_the_queued_tasks_file_is_flushed_before_the_rename(tmp_path, monkeypatch):
-    events = []
-    real_fsync, real_rename = os.fsync, os.rename
-    monkeypatch.setattr(os, 'fsync', lambda fd: (events.append('fsync'), real_fsync(fd)))
-    monkeypatch.setattr(os, 'rename', lambda a, b: (events.append('rename'), real_rename(a, b)))
-    path = tmp_path / 'toolkit' / 'generation-queue.json'
-    gen.write_queued_tasks(str(path), {DEMO: {'10': {'at': '2026-12-01T00:00:00+00:00'}}})
-    assert events == ['fsync', 'rename'], events
-    assert gen.read_queued_tasks(str(path)) == ({DEMO: {'10': {'at': '2026-12-01T00:00:00+00:00'}}}, None)
-    assert [p.name for p in path.parent.iterdir()] == ['generation-queue.json']
-
-
 def test_the_watch_options_are_gone(tmp_path, ansible_module):
     """Waiting for progress is openedx_generate_progress's job now."""
     result = ansible_module('openedx_generate_certs', {'watch': True, 'progress_file': str(tmp_path / 'p.json'),
