@@ -40,6 +40,10 @@ class CourseOverview(models.Model):
     cert_name_short = models.TextField()
     cert_name_long = models.TextField()
 
+    # Grading: the lowest grade cutoff of the course's grading policy, a fraction (edx-platform's
+    # course_overviews/models.py, DecimalField(max_digits=5, decimal_places=2, null=True)).
+    lowest_passing_grade = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+
     self_paced = models.BooleanField(default=False)
     catalog_visibility = models.TextField(null=True)
     short_description = models.TextField(null=True)

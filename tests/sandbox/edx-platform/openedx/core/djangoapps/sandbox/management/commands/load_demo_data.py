@@ -11,6 +11,7 @@ tables, see image_setup.py).
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -193,6 +194,8 @@ class Command(BaseCommand):
                 has_any_active_web_certificate=active, cert_name_short="Certificate",
                 cert_name_long="Certificate of Achievement",
                 certificates_display_behavior=DISPLAY_BEHAVIOR[course_id],
+                # Studio's default grading policy: {"Pass": 0.5}; the persisted grades below pass at 0.82.
+                lowest_passing_grade=Decimal("0.50"),
                 _location="i4x://%s/%s/course/%s" % (key.org, key.course, key.run))
             for slug in modes:
                 CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug.capitalize(),

@@ -24,6 +24,7 @@ Its users come after every user of the demo data (whatever load_demo_data
 added on this line), so no id of the demo data moves.
 """
 import json
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             display_org_with_default=key.org, start=START, end=END, cert_html_view_enabled=True,
             has_any_active_web_certificate=True, cert_name_short="Certificate",
             cert_name_long="Certificate of Achievement", certificates_display_behavior="early_no_info",
+            lowest_passing_grade=Decimal("0.50"),
             _location="i4x://%s/%s/course/%s" % (key.org, key.course, key.run))
         for slug in MODES:
             CourseMode.objects.create(course_id=key, mode_slug=slug, mode_display_name=slug.capitalize(),
