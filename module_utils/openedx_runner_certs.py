@@ -553,9 +553,10 @@ def _declined_facts(key, user_ids):
                     'user_id', flat=True):
                 facts[uid]['beta_tester'] = True
         if grade is not None:
-            for uid, passed_at in grade.objects.filter(course_id=key, user_id__in=chunk).values_list(
-                    'user_id', 'passed_timestamp'):
+            for uid, passed_at, percent in grade.objects.filter(course_id=key, user_id__in=chunk).values_list(
+                    'user_id', 'passed_timestamp', 'percent_grade'):
                 facts[uid]['passing'] = passed_at is not None
+                facts[uid]['percent_grade'] = percent
     return facts
 
 

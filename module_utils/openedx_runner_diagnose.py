@@ -50,21 +50,52 @@ DIAGNOSE_SOURCE = r'''
 
 # openedx_runner_diagnose
 
-def _diag_feature(name):
+_DIAG_UNSET = object()
+
+
+def _diag_feature(name, absent=False):
+    """FEATURES[name] as a bool; ``absent`` when the release defines no such key; None when unreadable."""
     from django.conf import settings
     features = getattr(settings, 'FEATURES', None)
+    if features is None:
+        return None
     try:
-        return bool(features.get(name, False)) if features is not None else None
+        value = features.get(name, _DIAG_UNSET)
     except Exception:  # pylint: disable=broad-except
         return None
+    return absent if value is _DIAG_UNSET else bool(value)
+
+
+def _diag_audit_cutoff():
+    """settings.AUDIT_CERT_CUTOFF_DATE as an aware datetime, or None (unset, or a release without it).
+    The settings parse it with dateutil; a date without a zone is taken as UTC, as the database's."""
+    import datetime
+    from django.conf import settings
+    from django.utils import timezone
+    cutoff = getattr(settings, 'AUDIT_CERT_CUTOFF_DATE', None)
+    if not cutoff or not isinstance(cutoff, datetime.date):
+        return None
+    if not isinstance(cutoff, datetime.datetime):
+        cutoff = datetime.datetime(cutoff.year, cutoff.month, cutoff.day)
+    if timezone.is_naive(cutoff):
+        # datetime.timezone is Python 3's; the Python 2.7 releases (Hawthorn) have pytz.
+        utc = datetime.timezone.utc if hasattr(datetime, 'timezone') else __import__('pytz').utc
+        cutoff = timezone.make_aware(cutoff, utc)
+    return cutoff
 
 
 def _diag_settings():
     from django.conf import settings
-    cutoff = getattr(settings, 'AUDIT_CERT_CUTOFF_DATE', None)
+    from django.utils import timezone
+    raw = getattr(settings, 'AUDIT_CERT_CUTOFF_DATE', None)
+    cutoff = _diag_audit_cutoff()
+    # ENABLE_CERTIFICATES_IDV_REQUIREMENT came with Nutmeg (lms/envs/common.py defines it, False): 'absent'
+    # says the release predates it, where the generation handler always wants an approved verification.
     return {'certificates_html_view': _diag_feature('CERTIFICATES_HTML_VIEW'),
-            'idv_requirement': _diag_feature('ENABLE_CERTIFICATES_IDV_REQUIREMENT'),
-            'audit_cert_cutoff_date': _iso(cutoff) if hasattr(cutoff, 'isoformat') else cutoff}
+            'idv_requirement': _diag_feature('ENABLE_CERTIFICATES_IDV_REQUIREMENT', absent='absent'),
+            'audit_cert_cutoff_date': _iso(raw) if hasattr(raw, 'isoformat') else raw,
+            # add_cert compares the row's created_date with the cutoff; a row made now is made after it.
+            'audit_cutoff_passed': None if cutoff is None else timezone.now() >= cutoff}
 
 
 def _diag_html_view():
@@ -108,6 +139,9 @@ def _diag_course(key):
         info[field] = _text(value) if isinstance(value, type(u'')) or field == 'display_name' else value
     for field in ('certificate_available_date', 'end'):
         info[field] = _iso(getattr(course, field, None))
+    # The grading policy's lowest cutoff (a Decimal fraction; None where the overview lacks it).
+    cutoff = getattr(course, 'lowest_passing_grade', None)
+    info['lowest_passing_grade'] = float(cutoff) if cutoff is not None else None
     info['html_certificates_enabled'] = _html_certificates_enabled(key)
     try:
         viewable = import_first('lms.djangoapps.certificates.api.certificates_viewable_for_course',
@@ -178,9 +212,12 @@ def _diag_certificate_row(key, user_id):
     row = certificate.objects.filter(course_id=key, user_id=user_id).first()
     if row is None:
         return None
+    cutoff = _diag_audit_cutoff()
+    created = getattr(row, 'created_date', None)
     return {'status': _text(row.status), 'mode': _text(row.mode),
             'verify_uuid': _text(getattr(row, 'verify_uuid', '') or ''),
-            'modified': _iso(getattr(row, 'modified_date', None))}
+            'created': _iso(created), 'modified': _iso(getattr(row, 'modified_date', None)),
+            'after_audit_cutoff': None if cutoff is None or created is None else created >= cutoff}
 
 
 def _diag_learner(key, learner):
@@ -189,17 +226,13 @@ def _diag_learner(key, learner):
         raise OpError('learner %s: no user with that username, email or id on this platform' % learner)
     enrollment = _required_model('student', 'CourseEnrollment')
     row = enrollment.objects.filter(course_id=key, user_id=user.id).first()
+    # The allowlist, invalidation, beta tester and persisted grade (passing, percent_grade) in one read each.
     facts = _declined_facts(key, [user.id])[user.id]
-    grade = _model('grades', 'PersistentCourseGrade')
-    percent = None
-    if grade is not None:
-        graded = grade.objects.filter(course_id=key, user_id=user.id).first()
-        percent = getattr(graded, 'percent_grade', None) if graded is not None else None
     facts.update({
         'user_id': user.id, 'username': _text(user.username), 'user_active': bool(user.is_active),
         'enrolled': row is not None, 'enrollment_active': bool(row.is_active) if row is not None else None,
         'enrollment_created': _iso(getattr(row, 'created', None)) if row is not None else None,
-        'percent_grade': percent, 'verified': _diag_verified(user),
+        'verified': _diag_verified(user),
         'certificate': _diag_certificate_row(key, user.id),
     })
     return facts
