@@ -16,11 +16,13 @@ description:
   - Reads, in ONE LMS platform process, every condition the platform applies before a learner holds a
     certificate she can open, in the platform's own order, and returns them as rows (check, result, detail,
     fix) with the first one that blocks (RV(blocker)).
-  - "The conditions: the flag C(CERTIFICATES_HTML_VIEW) as the running LMS settings see it (and whether
-    Studio serves its certificate URLs, which it registers only with the flag, over HTTP with O(cms_url));
+  - "The conditions: the flag C(CERTIFICATES_HTML_VIEW) as the LMS settings load it (and whether the running
+    LMS, O(lms_service), started after its config last changed; whether Studio serves its certificate URLs,
+    which it registers only with the flag, over HTTP with O(cms_url));
     the HTML view configuration; the course (HTML certificates on for it, an active course certificate, a
-    mode that can earn one, the display rule); the learner as the generation handler checks her (enrollment,
-    mode, beta tester, grade, invalidation, ID verification, allowlist); the generation policy (the switch
+    mode that can earn one, the display rule); the learner as the release's generation checks her (enrollment,
+    mode, beta tester, grade against the course's pass cutoff, invalidation, ID verification, allowlist, and
+    the audit cutoff C(AUDIT_CERT_CUTOFF_DATE) on the releases that read it); the generation policy (the switch
     C(certificates.auto_certificate_generation), self-generation); the certificate row and its status; the
     LMS workers (O(worker_service)) and the generation tasks a toolkit run published that are still waiting
     (O(queued_tasks_file)); and the learner's certificate page over HTTP (O(lms_url))."
@@ -57,8 +59,19 @@ options:
   worker_service:
     description: The LMS workers' service (a systemd unit or a supervisor program); without it they are not looked at.
     type: str
+  lms_service:
+    description:
+      - The LMS service (a systemd unit or a supervisor program). With O(lms_config_files), its process's start
+        is compared with the files' last change - a config changed after the start is not what the running
+        LMS reads. Without it the running LMS is not looked at.
+    type: str
+  lms_config_files:
+    description: The LMS config files the LMS reads at its start (the flag's file, such as C(/edx/etc/lms.yml)).
+    type: list
+    elements: path
+    default: []
   service_manager:
-    description: How O(worker_service) is run.
+    description: How O(worker_service) and O(lms_service) are run.
     type: str
     choices: [systemd, supervisor]
     default: systemd
@@ -89,6 +102,10 @@ notes:
     that the generation handler would certify and who has no certificate row yet.
   - The Studio check asks the running Studio (its certificate URL answers 404 when the flag was off at its
     start), not its config file.
+  - The LMS has no URL that the flag adds, so its flag is read in a new platform process (the settings the
+    LMS loads at its next start) and the running LMS is compared by time - a config file changed after the
+    LMS process started means a restart is pending, and the learner's certificate page shows what the
+    running LMS does.
 seealso:
   - module: openedx_generate_certs
   - module: openedx_cert_report
@@ -103,6 +120,8 @@ EXAMPLES = r'''
     learner: audrey
     lms_url: http://127.0.0.1:8000
     cms_url: http://127.0.0.1:8010
+    lms_service: lms
+    lms_config_files: [/edx/etc/lms.yml]
     worker_service: edxapp-workers
   register: diagnosis
 
@@ -189,7 +208,6 @@ platform_starts:
   type: int
 '''
 
-import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -208,6 +226,7 @@ from ansible.module_utils.openedx_diagnosis import (
     render_table,
     worker_row,
 )
+from ansible.module_utils.openedx_generation_queue import DEFAULT_QUEUED_TASKS_FILE, read_queued_tasks, waiting_tasks
 from ansible.module_utils.openedx_host import CERT_COMMANDS_DIR
 from ansible.module_utils import openedx_platform as platform
 from ansible.module_utils.openedx_runner_certs import CERTS_SOURCE
@@ -243,6 +262,47 @@ def probe_studio(cms_url, course_id, timeout):
     return {'registered': status != 404, 'detail': '%s answered HTTP %s' % (url, status)}
 
 
+def service_pid(module, params, name):
+    """The main process id of a service, or (None, why)."""
+    if params['service_manager'] == 'supervisor':
+        rc, out, err = module.run_command([params['supervisorctl'], 'pid', name])
+    else:
+        rc, out, err = module.run_command(['systemctl', 'show', '--property=MainPID', '--value', name])
+    text = (out or '').strip()
+    if rc == 0 and text.isdigit() and int(text) > 0:
+        return int(text), None
+    return None, '%s has no running process (%s)' % (name, text or (err or '').strip() or 'rc %s' % rc)
+
+
+def process_start(pid):
+    """When process ``pid`` started, in seconds since the epoch (Linux /proc)."""
+    with open('/proc/%d/stat' % pid) as handle:
+        stat = handle.read()
+    # The command name (field 2) may hold spaces: the fields that follow its closing parenthesis.
+    after = stat[stat.rindex(')') + 2:].split()
+    ticks = int(after[19])  # field 22, starttime: clock ticks after the boot
+    with open('/proc/stat') as handle:
+        boot = [int(line.split()[1]) for line in handle if line.startswith('btime ')][0]
+    return boot + float(ticks) / os.sysconf('SC_CLK_TCK')
+
+
+def look_at_lms(module, params):
+    """The running LMS against its config files: {started, config_file, config_changed} or {detail}."""
+    name = params['lms_service']
+    if not name:
+        return None
+    pid, why = service_pid(module, params, name)
+    if pid is None:
+        return {'service': name, 'detail': why}
+    try:
+        started = process_start(pid)
+    except (IOError, OSError, ValueError, IndexError) as exc:
+        return {'service': name, 'pid': pid, 'detail': 'cannot read when process %d started: %s' % (pid, exc)}
+    changes = [(os.stat(path).st_mtime, path) for path in params['lms_config_files'] if os.path.isfile(path)]
+    latest = max(changes) if changes else (None, None)
+    return {'service': name, 'pid': pid, 'started': started, 'config_changed': latest[0], 'config_file': latest[1]}
+
+
 def look_at_worker(module, params, course_id, user_id=None):
     worker = {'services': params['worker_service']}
     name = params['worker_service']
@@ -259,20 +319,10 @@ def look_at_worker(module, params, course_id, user_id=None):
     else:
         worker['alive'] = None
         worker['detail'] = 'no worker service given'
-    worker['waiting'] = waiting_tasks(params['queued_tasks_file'], course_id, user_id)
+    # An unreadable file only hides the waiting tasks: the generation's own warning says so.
+    queued, _warning = read_queued_tasks(params['queued_tasks_file'])
+    worker['waiting'] = waiting_tasks(queued, course_id, user_id)
     return worker
-
-
-def waiting_tasks(path, course_id, user_id=None):
-    try:
-        with open(path) as handle:
-            data = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return 0
-    tasks = ((data.get('courses') or {}) if isinstance(data, dict) else {}).get(course_id) or {}
-    if user_id is not None:
-        return 1 if str(user_id) in tasks else 0
-    return len(tasks)
 
 
 def certificate_page(params, course_id, learner):
@@ -298,9 +348,11 @@ def main():
         cms_url=dict(type='str'),
         certificate_url=dict(type='str', default='/certificates/{verify_uuid}'),
         worker_service=dict(type='str'),
+        lms_service=dict(type='str'),
+        lms_config_files=dict(type='list', elements='path', default=[]),
         service_manager=dict(type='str', default='systemd', choices=['systemd', 'supervisor']),
         supervisorctl=dict(type='path', default='supervisorctl'),
-        queued_tasks_file=dict(type='path', default='/edx/var/edxapp/openedx-toolkit/generation-queue.json'),
+        queued_tasks_file=dict(type='path', default=DEFAULT_QUEUED_TASKS_FILE),
         http_timeout=dict(type='int', default=30),
     )
     argument_spec.update(platform.PLATFORM_ARGUMENT_SPEC)
@@ -330,14 +382,15 @@ def main():
     rules = ADD_CERT if legacy else HANDLER
     facts['rules'] = rules
     studio = probe_studio(params['cms_url'], course_id, params['http_timeout']) if params['cms_url'] else None
+    running = look_at_lms(module, params)
     if learner is not None:
         found = facts['learner']
         worker = look_at_worker(module, params, course_id, found['user_id'])
         page = certificate_page(params, course_id, found)
-        checks = learner_checks(facts, studio=studio, worker=worker, page=page, rules=rules)
+        checks = learner_checks(facts, studio=studio, worker=worker, page=page, rules=rules, running=running)
         result['learner'] = {'user_id': found['user_id'], 'username': found['username']}
     else:
-        checks = platform_checks(facts, studio)
+        checks = platform_checks(facts, studio, running)
         checks.append(worker_row(look_at_worker(module, params, course_id), course_id))
         result['summary'] = course_summary(facts, rules)
     blocker = first_blocker(checks)

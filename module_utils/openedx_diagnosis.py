@@ -9,7 +9,9 @@ The one place for that decision. The platform process only reads facts (the
 order the platform applies its conditions:
 
 1. the page and the generation need the flag ``CERTIFICATES_HTML_VIEW`` (the
-   running LMS settings; Studio registers its certificate URLs only with it);
+   LMS settings as a new process loads them, and whether the running LMS
+   started after its config last changed; Studio registers its certificate
+   URLs only with it);
 2. the HTML view configuration (the page's texts);
 3. the course: HTML certificates on for it (``cert_html_view_enabled``), an
    active course certificate (the page says "invalid" without one), a mode
@@ -17,7 +19,11 @@ order the platform applies its conditions:
 4. the learner, as ``generation_handler.py`` checks (regular path: CCX, beta
    tester, passing grade; then the common checks: invalidation, enrollment,
    mode, ID verification, an existing certificate; openedx_cert_selection's
-   ``declined_reason`` follows the same order);
+   ``declined_reason`` follows the same order), or on the legacy releases as
+   ``ungenerated_certs`` and ``add_cert`` do (every enrollment, active or
+   not; a verified learner without ID verification certified in honor mode
+   when the course has one; the audit mode decided by
+   ``AUDIT_CERT_CUTOFF_DATE`` against the row's creation);
 5. the generation policy, which decides whether anything asks for a
    certificate of a learner the handler would certify (the waffle switch
    ``certificates.auto_certificate_generation`` gates the generation when a
@@ -36,6 +42,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 # Which checks the platform applies to a learner: lms/djangoapps/certificates/generation_handler.py (Maple
 # and later, cert_generation), or the legacy XQueueCertInterface.add_cert (ungenerated_certs releases),
 # where the allowlist does not skip the grade (the sandbox's certificates/api.py add_cert).
@@ -44,8 +52,8 @@ ADD_CERT = 'add_cert'
 
 # Statuses a learner can see: only downloadable renders the page.
 _STATUS_FIXES = {
-    'unverified': 'the learner needs an approved ID verification; then run playbooks/generate.yml '
-                  '-e course_id={course} -e regenerate_statuses=unverified',
+    'unverified': 'the learner needs an approved ID verification (Django admin, Verify student); then run '
+                  'playbooks/generate.yml -e course_id={course} -e regenerate_statuses=unverified',
     'notpassing': 'the learner\'s grade was not passing when the platform looked; once it passes, run '
                   'playbooks/generate.yml -e course_id={course} -e regenerate_statuses=notpassing',
     'error': 'the generation failed; run playbooks/generate.yml -e course_id={course} -e regenerate_statuses=error',
@@ -62,8 +70,8 @@ _STATUS_FIXES = {
 
 # The reasons of a course's passing learners without a certificate, in the order they are decided.
 SUMMARY_REASONS = (
-    'invalidated', 'not enrolled', 'beta tester', 'ccx course', 'mode not eligible', 'unverified',
-    'html certificates off', 'no row yet', 'status',
+    'invalidated', 'not enrolled', 'beta tester', 'ccx course', 'mode not eligible', 'audit after the cutoff',
+    'unverified', 'html certificates off', 'no row yet', 'status',
 )
 
 
@@ -82,8 +90,39 @@ def _course_fixes(course_id):
     }
 
 
-def platform_checks(facts, studio=None):
-    """Rows 1-3 (flags, HTML view configuration, course); ``studio`` is the Studio probe, or None."""
+def _when(epoch):
+    return time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(epoch))
+
+
+def restart_pending(running):
+    """Whether the running LMS started before its config last changed (it still runs with the old settings)."""
+    return bool(running) and running.get('started') is not None and running.get('config_changed') is not None \
+        and running['config_changed'] > running['started']
+
+
+def running_row(running):
+    """The running LMS against its config files (the module's look: pid, started, config_changed)."""
+    check = 'LMS restarted since its config changed'
+    if running.get('started') is None:
+        return row(check, 'warn', running.get('detail') or 'the LMS process was not found',
+                   'check that the LMS runs (%s)' % running.get('service'))
+    if running.get('config_changed') is None:
+        return row(check, 'info', 'the LMS (pid %s) started %s; no config file to compare'
+                   % (running.get('pid'), _when(running['started'])))
+    if restart_pending(running):
+        return row(check, 'warn',
+                   'the LMS (pid %s) started %s, before %s changed (%s): it runs with the settings of before '
+                   'that change' % (running.get('pid'), _when(running['started']), running.get('config_file'),
+                                    _when(running['config_changed'])),
+                   'restart the LMS (%s); playbooks/site.yml restarts it when it writes the flag'
+                   % running.get('service'))
+    return row(check, 'ok', 'the LMS (pid %s) started %s, after its config last changed (%s)'
+               % (running.get('pid'), _when(running['started']), _when(running['config_changed'])))
+
+
+def platform_checks(facts, studio=None, running=None):
+    """Rows 1-3 (flags, HTML view configuration, course); ``studio`` is the Studio probe, ``running`` the
+    look at the running LMS (or None)."""
     course_id = facts['course_id']
     settings = facts.get('settings') or {}
     html_view = facts.get('html_view') or {}
@@ -92,10 +131,12 @@ def platform_checks(facts, studio=None):
     rows = []
     flag = settings.get('certificates_html_view')
     rows.append(row('LMS flag CERTIFICATES_HTML_VIEW', 'ok' if flag else 'blocks',
-                    'on in the running LMS settings' if flag else
-                    'off in the running LMS settings (FEATURES%s)' % ('' if flag is False else ': not readable'),
+                    'on in the LMS settings' if flag else
+                    'off in the LMS settings (FEATURES%s)' % ('' if flag is False else ': not readable'),
                     None if flag else 'run playbooks/site.yml: the openedx_certificates role writes the flag where '
                                       'this release reads it and restarts the LMS when it changed'))
+    if running is not None:
+        rows.append(running_row(running))
     if studio is None:
         rows.append(row('Studio flag CERTIFICATES_HTML_VIEW', 'n/a', 'Studio was not asked (no cms URL)'))
     elif studio.get('registered') is None:
@@ -152,7 +193,7 @@ def platform_checks(facts, studio=None):
     return rows
 
 
-def _handler_rows(learner, course_id, settings, rules):
+def _handler_rows(learner, course_id, settings, course, rules):
     """The platform's checks of one learner, in its order: the generation handler's
     (openedx_cert_selection.declined_reason), or the legacy add_cert's, where the allowlist skips nothing."""
     rows = []
@@ -162,17 +203,29 @@ def _handler_rows(learner, course_id, settings, rules):
                         'enroll the learner in %s' % course_id))
         return rows
     active = learner.get('enrollment_active')
-    rows.append(row('learner: enrolled', 'ok' if active else 'blocks',
-                    'enrolled, %s' % ('active' if active else 'INACTIVE (unenrolled)'),
-                    None if active else 'the learner unenrolled: the generation takes active enrollments only; '
-                                        're-enroll the learner'))
+    if active:
+        rows.append(row('learner: enrolled', 'ok', 'enrolled, active'))
+    elif rules == ADD_CERT:
+        # ungenerated_certs walks every enrollment of the course (User.objects.filter(courseenrollment__course_id)),
+        # active or not, and add_cert does not look: she still gets one.
+        rows.append(row('learner: enrolled', 'warn', 'enrolled, INACTIVE (unenrolled): this release\'s generation '
+                                                     'still takes her'))
+    else:
+        rows.append(row('learner: enrolled', 'blocks', 'enrolled, INACTIVE (unenrolled)',
+                        'the learner unenrolled: the generation takes active enrollments only; re-enroll the '
+                        'learner'))
     mode = learner.get('mode')
-    rows.append(row('learner: mode', 'ok' if learner.get('mode_eligible') else 'blocks',
-                    'mode %s %s' % (mode, 'can earn a certificate' if learner.get('mode_eligible') else
-                                    'can never earn a certificate'),
-                    None if learner.get('mode_eligible') else
-                    'the learner must change to a certificate mode (honor, verified, ...); give the course one '
-                    'with openedx_certificates_course_modes and run playbooks/site.yml'))
+    if rules == ADD_CERT and mode == 'audit':
+        # add_cert acts on the audit mode only through AUDIT_CERT_CUTOFF_DATE (the "audit cutoff" row).
+        rows.append(row('learner: mode', 'ok', 'mode audit: this release certifies audit learners unless the '
+                                               'audit cutoff says otherwise'))
+    else:
+        rows.append(row('learner: mode', 'ok' if learner.get('mode_eligible') else 'blocks',
+                        'mode %s %s' % (mode, 'can earn a certificate' if learner.get('mode_eligible') else
+                                        'can never earn a certificate'),
+                        None if learner.get('mode_eligible') else
+                        'the learner must change to a certificate mode (honor, verified, ...); give the course one '
+                        'with openedx_certificates_course_modes and run playbooks/site.yml'))
     if learner.get('ccx'):
         rows.append(row('learner: not a CCX course', 'blocks', 'a CCX course key: no certificates', None))
     if learner.get('allowlisted') and not allowlisted:
@@ -189,8 +242,10 @@ def _handler_rows(learner, course_id, settings, rules):
                     'remove the learner from the course\'s beta testers' if beta and not allowlisted else None))
     passing = learner.get('passing')
     percent = learner.get('percent_grade')
-    grade_text = 'no persisted grade' if passing is None else '%s (persisted grade %s%%)' % (
-        'passing' if passing else 'not passing', int(round((percent or 0) * 100)))
+    cutoff = course.get('lowest_passing_grade')
+    grade_text = 'no persisted grade' if passing is None else '%s (persisted grade %s%%%s)' % (
+        'passing' if passing else 'not passing', int(round((percent or 0) * 100)),
+        ', the course\'s pass cutoff %s%%' % int(round(cutoff * 100)) if cutoff is not None else '')
     if allowlisted and not passing:
         grade_text += '; allowlisted, so the grade is not checked'
     rows.append(row('learner: passing grade', 'ok' if passing or allowlisted else 'blocks', grade_text,
@@ -201,20 +256,87 @@ def _handler_rows(learner, course_id, settings, rules):
                     'an active certificate invalidation' if invalidated else 'no invalidation',
                     'remove the invalidation (instructor dashboard, Certificates) and run playbooks/generate.yml '
                     '-e course_id=%s' % course_id if invalidated else None))
-    verified = learner.get('verified')
-    required = settings.get('idv_requirement')
-    status = (learner.get('certificate') or {}).get('status')
-    if verified:
-        rows.append(row('learner: ID verification', 'ok', 'approved'))
-    elif status == 'unverified':
-        rows.append(row('learner: ID verification', 'blocks', 'not approved, and the certificate is unverified',
-                        _STATUS_FIXES['unverified'].format(course=course_id)))
-    else:
-        rows.append(row('learner: ID verification', 'info',
-                        'not approved (%s)' % ('the platform requires it for this mode'
-                                               if required else 'ENABLE_CERTIFICATES_IDV_REQUIREMENT is off or '
-                                                                'not a feature of this release')))
+    rows.append(_idv_row(learner, course_id, settings, [m.get('slug') for m in course.get('modes') or []], rules))
     return rows
+
+
+# CourseMode.NON_VERIFIED_MODES (common/djangoapps/course_modes/models.py): the generation handler asks no
+# ID verification of them. GeneratedCertificate.VERIFIED_CERTS_MODES: the modes the legacy add_cert asks one of.
+NON_VERIFIED_MODES = ('honor', 'audit', 'no-id-professional')
+VERIFIED_CERTS_MODES = ('verified', 'credit', 'masters')
+
+
+def _idv_row(learner, course_id, settings, course_modes, rules):
+    """Whether the missing ID verification keeps the certificate from her, as the release decides it:
+    add_cert (legacy) makes it in honor mode when the course has one, else writes unverified; the handler
+    asks one of every mode outside NON_VERIFIED_MODES, from Nutmeg on only with
+    FEATURES['ENABLE_CERTIFICATES_IDV_REQUIREMENT'] (``'absent'``: the release predates that flag)."""
+    check = 'learner: ID verification'
+    if learner.get('verified'):
+        return row(check, 'ok', 'approved')
+    fix = _STATUS_FIXES['unverified'].format(course=course_id)
+    if (learner.get('certificate') or {}).get('status') == 'unverified':
+        return row(check, 'blocks', 'not approved, and the certificate is unverified', fix)
+    mode = learner.get('mode')
+    requirement = settings.get('idv_requirement')
+    if rules == ADD_CERT:
+        if mode not in VERIFIED_CERTS_MODES:
+            needed, why = False, 'mode %s asks none' % mode
+        elif 'honor' in course_modes:
+            needed, why = False, 'the course has an honor mode: the certificate is made in honor mode'
+        else:
+            needed, why = True, 'mode %s without an honor mode in the course: the generation writes ' \
+                                'unverified' % mode
+    elif mode in NON_VERIFIED_MODES:
+        needed, why = False, 'mode %s asks none' % mode
+    elif requirement == 'absent':
+        needed, why = True, 'this release\'s generation handler asks one of mode %s' % mode
+    elif requirement:
+        needed, why = True, 'ENABLE_CERTIFICATES_IDV_REQUIREMENT is on: mode %s asks one' % mode
+    else:
+        needed, why = False, 'ENABLE_CERTIFICATES_IDV_REQUIREMENT is %s' % (
+            'off' if requirement is False else 'not readable')
+    if needed:
+        return row(check, 'blocks', 'not approved; %s' % why, fix)
+    return row(check, 'info', 'not approved (%s)' % why)
+
+
+def after_audit_cutoff(certificate, settings):
+    """Whether add_cert's cutoff rule (``cutoff and cert.created_date >= cutoff``) holds for a learner: her
+    row's, or, without a row, one that a generation would create now; None without a cutoff."""
+    if certificate is not None and certificate.get('after_audit_cutoff') is not None:
+        return certificate['after_audit_cutoff']
+    if certificate is not None and (certificate.get('status') or '').startswith('audit_'):
+        return True
+    return settings.get('audit_cutoff_passed')
+
+
+def audit_cutoff_row(learner, course_id, settings, rules):
+    """AUDIT_CERT_CUTOFF_DATE: read by add_cert alone (Hawthorn to Lilac; Maple dropped it), for audit
+    enrollments; None when it is not set."""
+    cutoff = settings.get('audit_cert_cutoff_date')
+    if not cutoff:
+        return None
+    check = 'audit cutoff'
+    if rules != ADD_CERT:
+        return row(check, 'info', 'AUDIT_CERT_CUTOFF_DATE is %s, which this release\'s generation does not '
+                                  'read' % cutoff)
+    if learner.get('mode') != 'audit':
+        return row(check, 'info', 'AUDIT_CERT_CUTOFF_DATE is %s; it concerns audit enrollments only' % cutoff)
+    certificate = learner.get('certificate')
+    after = after_audit_cutoff(certificate, settings)
+    which = 'her certificate row was created' if certificate is not None else 'a row made now would be'
+    if not after:
+        return row(check, 'ok', 'AUDIT_CERT_CUTOFF_DATE is %s; %s before it: the audit mode still earns one'
+                   % (cutoff, which))
+    regenerate = ' -e regenerate_statuses=%s' % certificate['status'] if certificate is not None and \
+        certificate.get('status') in ('audit_passing', 'audit_notpassing') else ''
+    return row(check, 'blocks',
+               'AUDIT_CERT_CUTOFF_DATE is %s; %s on or after it: an audit enrollment earns audit_passing, no '
+               'certificate' % (cutoff, which),
+               'move the cutoff past today (playbooks/audit_cutoff.yml -e cutoff_date=YYYY-MM-DD -e apply=true) '
+               'or change her enrollment to a certificate mode; then run playbooks/generate.yml -e course_id=%s%s'
+               % (course_id, regenerate))
 
 
 def _policy_rows(policy, course_id, certified_by_handler, has_row):
@@ -244,7 +366,19 @@ def _policy_rows(policy, course_id, certified_by_handler, has_row):
     return rows
 
 
-def learner_checks(facts, studio=None, worker=None, page=None, rules=None):
+def _html_view_mode(rows, html_view, learner):
+    """The page reads the configuration's section of the certificate's mode over "default"
+    (webview.py _update_configuration_context): without one, the mode's texts are the defaults."""
+    mode = (learner.get('certificate') or {}).get('mode') or learner.get('mode')
+    sections = html_view.get('sections') or []
+    for item in rows:
+        if item['check'] == 'HTML view configuration' and item['result'] == 'ok' and mode and mode not in sections:
+            item.update(result='warn', detail='%s; no "%s" section: her page shows the default texts for her mode'
+                                              % (item['detail'], mode),
+                        fix='add the mode to openedx_certificates_modes and run playbooks/site.yml')
+
+
+def learner_checks(facts, studio=None, worker=None, page=None, rules=None, running=None):
     """Every row for one learner, in order; ``worker`` and ``page`` are the host's own looks (or None);
     ``rules`` is HANDLER (Maple and later, generation_handler.py) or ADD_CERT (ungenerated_certs releases)."""
     rules = rules or HANDLER
@@ -252,17 +386,17 @@ def learner_checks(facts, studio=None, worker=None, page=None, rules=None):
     learner = facts['learner']
     settings = facts.get('settings') or {}
     course = facts.get('course') or {}
-    rows = platform_checks(facts, studio)
-    handler = _handler_rows(learner, course_id, settings, rules)
+    rows = platform_checks(facts, studio, running)
+    _html_view_mode(rows, facts.get('html_view') or {}, learner)
+    handler = _handler_rows(learner, course_id, settings, course, rules)
     rows.extend(handler)
+    # Part of add_cert's own decision, so before the policy (which blocks only a learner it would certify).
+    cutoff_row = audit_cutoff_row(learner, course_id, settings, rules)
+    if cutoff_row is not None:
+        rows.append(cutoff_row)
     certificate = learner.get('certificate')
     certified_by_handler = not any(r['result'] == 'blocks' for r in rows)
     rows.extend(_policy_rows(facts.get('policy') or {}, course_id, certified_by_handler, certificate is not None))
-    cutoff = settings.get('audit_cert_cutoff_date')
-    if cutoff:
-        rows.append(row('audit cutoff', 'info',
-                        'AUDIT_CERT_CUTOFF_DATE is %s: audit enrollments after it earn audit_passing / '
-                        'audit_notpassing' % cutoff))
     if certificate is None:
         rows.append(row('certificate row', 'blocks', 'none: no generation has written one for this learner',
                         'run playbooks/generate.yml -e course_id=%s' % course_id))
@@ -288,7 +422,7 @@ def learner_checks(facts, studio=None, worker=None, page=None, rules=None):
                         None if viewable else 'the learner sees the certificate once the course has ended or its '
                                               'certificate available date has passed (Studio, Schedule & Details)'))
     if page is not None:
-        rows.append(page_row(page))
+        rows.append(page_row(page, running))
     return rows
 
 
@@ -305,11 +439,14 @@ def worker_row(worker, course_id):
                'them' % course_id if waiting else None)
 
 
-def page_row(page):
+def page_row(page, running=None):
     if page.get('ok'):
         return row('certificate page', 'ok', '%s: HTTP %s, the certificate renders' % (page['url'], page['status']))
+    # What the running LMS does: with a restart pending, the settings it runs with are the likely cause.
+    fix = ('restart the LMS (%s): it started before its config last changed' % running.get('service')
+           if restart_pending(running) else None)
     return row('certificate page', 'blocks' if page.get('status') else 'warn',
-               '%s: %s' % (page.get('url'), page.get('detail')), None)
+               '%s: %s' % (page.get('url'), page.get('detail')), fix)
 
 
 def first_blocker(rows):
@@ -319,7 +456,7 @@ def first_blocker(rows):
     return None
 
 
-def summary_reason(item, rules=None):
+def summary_reason(item, rules=None, settings=None):
     """The blocking reason of one passing (or allowlisted) learner without a downloadable certificate."""
     skips = bool(item.get('allowlisted')) and (rules or HANDLER) == HANDLER
     if item.get('invalidated'):
@@ -333,7 +470,11 @@ def summary_reason(item, rules=None):
     if item.get('passing') is not True and not skips:
         return 'not passing'
     if not item.get('mode_eligible'):
-        return item.get('mode') or 'mode not eligible'
+        if (rules or HANDLER) != ADD_CERT or item.get('mode') != 'audit':
+            return item.get('mode') or 'mode not eligible'
+        status = item.get('status')
+        if (status or '').startswith('audit_') or (status is None and (settings or {}).get('audit_cutoff_passed')):
+            return 'audit after the cutoff'
     if item.get('status') == 'unverified':
         return 'unverified'
     if not item.get('html_enabled'):
@@ -348,7 +489,7 @@ def course_summary(facts, rules=None):
     summary = facts['summary']
     reasons = {}
     for item in summary['learners']:
-        reason = summary_reason(item, rules)
+        reason = summary_reason(item, rules, facts.get('settings'))
         reasons[reason] = reasons.get(reason, 0) + 1
     ordered = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     return {'active_learners': summary['active_learners'], 'passing': summary['passing'],

@@ -146,3 +146,157 @@ def test_markdown_escapes_table_cells_and_names_the_fix():
     assert '**Fix:** in Studio, Settings > Certificates' in text
     lines = render_table(rows)
     assert lines[0].split() == ['check', 'result', 'detail'] and len(lines) == len(rows) + 1
+
+
+def _idv(facts, rules=None):
+    return [r for r in learner_checks(facts, rules=rules) if r['check'] == 'learner: ID verification'][0]
+
+
+# A passing verified learner without an approved verification and without a row yet: what blocks is the
+# release's own rule (generation_handler.py _id_verification_enforced_and_missing from Nutmeg on; Maple's
+# always; add_cert's honor fallback).
+NO_ROW_VERIFIED = dict(learner__mode='verified', learner__certificate=None,
+                       course__modes=[{'slug': 'verified', 'eligible': True}])
+
+
+@pytest.mark.parametrize('requirement,result,detail_part', [
+    (True, 'blocks', 'ENABLE_CERTIFICATES_IDV_REQUIREMENT is on'),
+    (False, 'info', 'ENABLE_CERTIFICATES_IDV_REQUIREMENT is off'),
+    ('absent', 'blocks', "this release's generation handler asks one"),
+    (None, 'info', 'not readable'),
+])
+def test_the_handler_asks_an_id_verification_by_the_release_and_its_flag(requirement, result, detail_part):
+    facts = changed(settings__idv_requirement=requirement, **NO_ROW_VERIFIED)
+    found = _idv(facts)
+    assert (found['result'], detail_part in found['detail']) == (result, True), found
+    if result == 'blocks':
+        assert first_blocker(learner_checks(facts))['check'] == 'learner: ID verification'
+        assert 'Verify student' in found['fix'] and 'regenerate_statuses=unverified' in found['fix']
+
+
+@pytest.mark.parametrize('mode', ['honor', 'audit', 'no-id-professional'])
+def test_the_non_verified_modes_ask_no_verification_even_with_the_flag_on(mode):
+    facts = changed(settings__idv_requirement=True, learner__mode=mode, learner__certificate=None)
+    assert _idv(facts)['result'] == 'info'
+
+
+def test_add_cert_makes_an_unverified_learner_honor_when_the_course_has_an_honor_mode():
+    with_honor = changed(course__modes=[{'slug': 'honor', 'eligible': True}, {'slug': 'verified', 'eligible': True}],
+                         learner__mode='verified', learner__certificate=None)
+    assert _idv(with_honor, rules=ADD_CERT)['result'] == 'info'
+    without = changed(**NO_ROW_VERIFIED)
+    found = _idv(without, rules=ADD_CERT)
+    assert found['result'] == 'blocks' and 'writes unverified' in found['detail'], found
+    # The flag does not exist for add_cert: it changes nothing.
+    assert _idv(changed(settings__idv_requirement=False, **NO_ROW_VERIFIED), rules=ADD_CERT)['result'] == 'blocks'
+
+
+def test_an_approved_verification_never_blocks():
+    facts = changed(settings__idv_requirement=True, learner__verified=True, **NO_ROW_VERIFIED)
+    assert _idv(facts)['result'] == 'ok'
+
+
+def test_a_config_changed_after_the_lms_started_is_a_pending_restart():
+    started, later = 1764700000.0, 1764703600.0
+    pending = {'service': 'lms', 'pid': 42, 'started': started, 'config_changed': later,
+               'config_file': '/edx/etc/lms.yml'}
+    rows = learner_checks(HEALTHY, running=pending,
+                          page={'ok': False, 'url': 'http://lms/certificates/abc', 'status': 200,
+                                'detail': 'HTTP 200, the "invalid certificate" page'})
+    names = [r['check'] for r in rows]
+    assert names.index('LMS restarted since its config changed') == names.index('LMS flag CERTIFICATES_HTML_VIEW') + 1
+    found = rows[names.index('LMS restarted since its config changed')]
+    assert found['result'] == 'warn' and '/edx/etc/lms.yml' in found['detail'] and 'restart the LMS (lms)' in found['fix']
+    assert '2025-12-02 18:26:40 UTC' in found['detail'], found
+    # The page that the running LMS serves says what it runs with; the pending restart is its fix.
+    blocker = first_blocker(rows)
+    assert blocker['check'] == 'certificate page' and 'restart the LMS' in blocker['fix'], blocker
+    restarted = dict(pending, started=later + 1)
+    rows = learner_checks(HEALTHY, running=restarted)
+    assert [r['result'] for r in rows if r['check'] == 'LMS restarted since its config changed'] == ['ok']
+
+
+def test_an_lms_without_a_process_is_a_warning_naming_the_service():
+    rows = learner_checks(HEALTHY, running={'service': 'lms', 'detail': 'lms has no running process (0)'})
+    found = [r for r in rows if r['check'] == 'LMS restarted since its config changed'][0]
+    assert found['result'] == 'warn' and 'no running process' in found['detail'] and '(lms)' in found['fix']
+
+
+def test_an_inactive_enrollment_blocks_the_bulk_generation_but_not_ungenerated_certs():
+    facts = changed(learner__enrollment_active=False, learner__certificate=None)
+    modern = [r for r in learner_checks(facts) if r['check'] == 'learner: enrolled'][0]
+    assert modern['result'] == 'blocks' and 're-enroll' in modern['fix']
+    legacy = [r for r in learner_checks(facts, rules=ADD_CERT) if r['check'] == 'learner: enrolled'][0]
+    assert legacy['result'] == 'warn' and 'still takes her' in legacy['detail'], legacy
+    assert first_blocker(learner_checks(facts, rules=ADD_CERT))['check'] == 'certificate row'
+
+
+AUDIT_NO_ROW = dict(learner__mode='audit', learner__mode_eligible=False, learner__certificate=None,
+                    course__modes=[{'slug': 'audit', 'eligible': False}, {'slug': 'honor', 'eligible': True}])
+
+
+def _row(facts, check, rules=None):
+    found = [r for r in learner_checks(facts, rules=rules) if r['check'] == check]
+    return found[0] if found else None
+
+
+def test_without_a_cutoff_add_cert_certifies_an_audit_learner():
+    facts = changed(settings__audit_cert_cutoff_date=None, **AUDIT_NO_ROW)
+    assert _row(facts, 'learner: mode', ADD_CERT)['result'] == 'ok'
+    assert _row(facts, 'audit cutoff', ADD_CERT) is None
+    assert first_blocker(learner_checks(facts, rules=ADD_CERT))['check'] == 'certificate row'
+    # The generation handler (Maple and later) never certifies the audit mode.
+    assert first_blocker(learner_checks(facts))['check'] == 'learner: mode'
+
+
+def test_a_cutoff_that_has_passed_blocks_an_audit_learner_without_a_row_and_names_the_playbook():
+    facts = changed(settings__audit_cert_cutoff_date='2026-01-01T00:00:00+00:00', settings__audit_cutoff_passed=True,
+                    **AUDIT_NO_ROW)
+    blocker = first_blocker(learner_checks(facts, rules=ADD_CERT))
+    assert blocker['check'] == 'audit cutoff' and 'a row made now would be on or after it' in blocker['detail']
+    assert 'playbooks/audit_cutoff.yml -e cutoff_date=' in blocker['fix']
+    assert blocker['fix'].endswith('playbooks/generate.yml -e course_id=%s' % COURSE), blocker['fix']
+
+
+def test_an_audit_row_made_before_the_cutoff_is_fine_and_one_after_it_is_regenerated_by_its_status():
+    before = changed(settings__audit_cert_cutoff_date='2031-01-01', settings__audit_cutoff_passed=False,
+                     **dict(AUDIT_NO_ROW, learner__certificate={'status': 'unavailable', 'mode': 'audit',
+                                                                'after_audit_cutoff': False}))
+    assert _row(before, 'audit cutoff', ADD_CERT)['result'] == 'ok'
+    after = changed(settings__audit_cert_cutoff_date='2026-01-01', settings__audit_cutoff_passed=True,
+                    **dict(AUDIT_NO_ROW, learner__certificate={'status': 'audit_passing', 'mode': 'audit',
+                                                               'after_audit_cutoff': True}))
+    found = _row(after, 'audit cutoff', ADD_CERT)
+    assert found['result'] == 'blocks' and found['fix'].endswith('-e regenerate_statuses=audit_passing'), found
+
+
+def test_the_cutoff_is_only_named_where_it_is_not_read():
+    facts = changed(settings__audit_cert_cutoff_date='2026-01-01', settings__audit_cutoff_passed=True)
+    assert _row(facts, 'audit cutoff')['result'] == 'info' and 'does not read' in _row(facts, 'audit cutoff')['detail']
+    assert _row(facts, 'audit cutoff', ADD_CERT)['result'] == 'info'  # an honor learner
+
+
+def test_the_summary_counts_audit_learners_after_the_cutoff_on_add_cert_only():
+    base = {'mode': 'audit', 'mode_eligible': False, 'passing': True, 'html_enabled': True, 'status': None}
+    facts = {'settings': {'audit_cutoff_passed': True},
+             'summary': {'active_learners': 3, 'passing': 3, 'downloadable': 0,
+                         'learners': [dict(base), dict(base, status='audit_passing'), dict(base, status='error')]}}
+    assert course_summary(facts, ADD_CERT)['reasons'] == {'audit after the cutoff': 2, 'status error': 1}
+    assert course_summary(facts)['reasons'] == {'audit': 3}
+    facts['settings'] = {'audit_cutoff_passed': None}
+    assert course_summary(facts, ADD_CERT)['reasons'] == {'audit after the cutoff': 1, 'no row yet': 1,
+                                                          'status error': 1}
+
+
+def test_the_html_view_configuration_warns_when_the_learners_mode_has_no_section():
+    facts = changed(learner__certificate={'status': 'downloadable', 'mode': 'verified', 'verify_uuid': 'abc'})
+    found = [r for r in learner_checks(facts) if r['check'] == 'HTML view configuration'][0]
+    assert found['result'] == 'warn' and 'no "verified" section' in found['detail'], found
+    assert 'openedx_certificates_modes' in found['fix']
+    assert [r for r in learner_checks(HEALTHY) if r['check'] == 'HTML view configuration'][0]['result'] == 'ok'
+
+
+def test_the_grade_row_names_the_courses_pass_cutoff():
+    facts = changed(course__lowest_passing_grade=0.5)
+    found = [r for r in learner_checks(facts) if r['check'] == 'learner: passing grade'][0]
+    assert found['detail'] == "passing (persisted grade 90%, the course's pass cutoff 50%)", found
