@@ -11,9 +11,7 @@ import json
 import pytest
 
 from conftest import podman, run_playbook, start_host
-
-RULES = "course-v1:OpenedX+Rules+2026"
-NO_MODES = "course-v1:OpenedX+NoCert+2025"
+from diagnosis import NO_MODES, RULES, blocker, diagnose, user_id, workers
 
 
 @pytest.fixture(scope="module", params=["hawthorn", "verawood"])
@@ -25,31 +23,6 @@ def diag_host(request):
         yield host
     finally:
         podman("rm", "--force", "--time", "0", host.name, check=False)
-
-
-def diagnose(host, tmp_path, course=RULES, learner=None, check=False):
-    extra = {"course_id": course, "openedx_reports_dir": str(tmp_path)}
-    if learner is not None:
-        extra["learner"] = learner
-    run = run_playbook("diagnose.yml", [host], extra_vars=extra, check=check)
-    results = run.results("Read every condition")
-    return run, (results[0] if results else {})
-
-
-def blocker(result):
-    return (result.get("blocker") or {}).get("check")
-
-
-def user_id(host, username):
-    [[uid]] = host.sql("select id from auth_user where username = '%s'" % username)
-    return int(uid)
-
-
-def workers(host, action):
-    if host.legacy:
-        host.sh("/edx/bin/supervisorctl %s 'edxapp_worker:*'" % action)
-    else:
-        host.sh("systemctl %s edxapp-workers" % action)
 
 
 def test_the_whole_course_counts_passing_learners_without_a_certificate(diag_host, tmp_path):
