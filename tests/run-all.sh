@@ -60,15 +60,16 @@ SUITES="${TEST_SUITES:-unit sandbox quality integration molecule}"
 # tests (a test shares nothing with another but the session's base
 # databases, which each worker builds for itself): pytest-xdist runs it on
 # every core. TEST_WORKERS=0 runs it in this process. The integration suite
-# stays serial until it has been measured under xdist (two hosts starting at
-# once on two cores may pass its start-up timeouts).
+# runs on the same workers a test file at a time (--dist loadfile): a file's
+# module-scoped hosts stay on one worker, and while one worker waits on a
+# host's platform process the other's runs.
 WORKERS="${TEST_WORKERS:-$(nproc)}"
 PARALLEL=(-n "$WORKERS")
 for suite in $SUITES; do
     case "$suite" in
         unit) run_pytest unit tests/unit ;;
         sandbox) run_pytest sandbox "${PARALLEL[@]}" tests/sandbox/tests ;;
-        integration) [ -d tests/integration ] && run_pytest integration tests/integration ;;
+        integration) [ -d tests/integration ] && run_pytest integration "${PARALLEL[@]}" --dist loadfile tests/integration ;;
         molecule)
             # molecule/shared holds playbooks the scenarios share, not a scenario.
             for scenario in molecule/*/molecule.yml; do

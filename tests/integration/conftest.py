@@ -188,6 +188,9 @@ def remove_instance_db(volume):
     podman("volume", "rm", "--force", volume, volume + "-socket", check=False)
 
 
+START_TIMEOUT = 180
+
+
 def start_host(release, name=None, shared_db=None):
     """A fresh sandbox host with its own MariaDB; hosts given the same
     shared_db volume share one server instead, like the app servers of one
@@ -200,11 +203,13 @@ def start_host(release, name=None, shared_db=None):
     podman("run", "--detach", "--name", name, "--hostname", name, "--systemd=always", *mount,
            "--label", "openedx-sandbox=" + release, IMAGE.format(release), "/sbin/init")
     try:
-        state = wait_running(name)
+        # Generous: under pytest-xdist two hosts may start at once on two
+        # cores (a start alone takes 15-25 s); a slow start is not a failure.
+        state = wait_running(name, timeout=START_TIMEOUT)
         assert state == "running", podman("exec", name, "systemctl", "--failed", check=False).stdout
         host = SandboxHost(name, release)
-        host.wait_http("http://127.0.0.1:8000/heartbeat")
-        host.wait_http("http://127.0.0.1:8010/heartbeat")
+        host.wait_http("http://127.0.0.1:8000/heartbeat", timeout=START_TIMEOUT)
+        host.wait_http("http://127.0.0.1:8010/heartbeat", timeout=START_TIMEOUT)
         return host
     except BaseException:
         # A host that did not come up is no fixture's to remove.
@@ -301,10 +306,13 @@ def installed_collection():
     """``make collection``'s archive, installed offline into .sandbox once per
     test session; the collections path to use."""
     if "path" not in _INSTALLED:
-        dist = ROOT / ".sandbox" / "it-dist"
+        # One folder per pytest-xdist worker ("main" when serial): two
+        # workers building the archive in one folder would race.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        dist = ROOT / ".sandbox" / "it-dist-{}".format(worker)
         subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "collection.py"),
                         "--output-path", str(dist)], check=True, capture_output=True, env=podman_env())
-        path = ROOT / ".sandbox" / "it-collections"
+        path = ROOT / ".sandbox" / "it-collections-{}".format(worker)
         archive = sorted(dist.glob("openedx-certificates-*.tar.gz"))[-1]
         env = podman_env()
         env.pop("ANSIBLE_CONFIG")
