@@ -1,12 +1,35 @@
 """Helpers of the diagnose.yml tests (test_diagnose.py, test_diagnose_fixes.py): run the playbook and read
 its rows, and build the situations on a sandbox host."""
 
+import contextlib
 import shlex
 
-from conftest import run_playbook
+from conftest import podman, run_playbook, start_host
 
 RULES = "course-v1:OpenedX+Rules+2026"
 NO_MODES = "course-v1:OpenedX+NoCert+2025"
+
+
+@contextlib.contextmanager
+def configured_host(release):
+    """A fresh host of ``release`` after site.yml (not under test here), removed afterwards."""
+    host = start_host(release)
+    try:
+        run = run_playbook("site.yml", [host])
+        assert run.rc == 0, "site.yml failed:\n" + run.output[-4000:]
+        yield host
+    finally:
+        podman("rm", "--force", "--time", "0", host.name, check=False)
+
+
+def generate_and_diagnose_clean(host, tmp_path, learner, course=RULES):
+    """The fix generate.yml: it must certify the learner, and then nothing blocks and her page renders."""
+    generated = run_playbook("generate.yml", [host], extra_vars={"course_id": course})
+    assert generated.rc == 0, generated.output[-3000:]
+    assert certificate_status(host, learner, course) == "downloadable"
+    _run, clean = diagnose(host, tmp_path, course=course, learner=learner)
+    assert clean["blocker"] is None, clean["checks"]
+    return clean
 
 
 def diagnose(host, tmp_path, course=RULES, learner=None, check=False):

@@ -10,19 +10,14 @@ import json
 
 import pytest
 
-from conftest import podman, run_playbook, start_host
-from diagnosis import NO_MODES, RULES, blocker, diagnose, user_id, workers
+from conftest import run_playbook
+from diagnosis import NO_MODES, RULES, blocker, configured_host, diagnose, user_id, workers
 
 
 @pytest.fixture(scope="module", params=["hawthorn", "verawood"])
 def diag_host(request):
-    host = start_host(request.param)
-    try:
-        run = run_playbook("site.yml", [host])
-        assert run.rc == 0, "site.yml failed:\n" + run.output[-4000:]
+    with configured_host(request.param) as host:
         yield host
-    finally:
-        podman("rm", "--force", "--time", "0", host.name, check=False)
 
 
 def test_the_whole_course_counts_passing_learners_without_a_certificate(diag_host, tmp_path):

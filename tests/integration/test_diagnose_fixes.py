@@ -11,12 +11,14 @@ generate.yml (which certifies the whole course) come last.
 
 import pytest
 
-from conftest import podman, run_playbook, start_host
+from conftest import run_playbook
 from diagnosis import (
     RULES,
     blocker,
     certificate_status,
+    configured_host,
     diagnose,
+    generate_and_diagnose_clean,
     lms_config_file,
     replace_in_file,
     row_of,
@@ -30,13 +32,8 @@ RESTART = "LMS restarted since its config changed"
 
 @pytest.fixture(scope="module", params=["hawthorn", "verawood"])
 def fix_host(request):
-    host = start_host(request.param)
-    try:
-        run = run_playbook("site.yml", [host])
-        assert run.rc == 0, "site.yml failed:\n" + run.output[-4000:]
+    with configured_host(request.param) as host:
         yield host
-    finally:
-        podman("rm", "--force", "--time", "0", host.name, check=False)
 
 
 def flag_text(host, value):
@@ -145,11 +142,7 @@ def test_a_missing_id_verification_is_named_when_the_release_asks_one_and_its_fi
         assert row_of(verified, "learner: ID verification")["result"] == "ok", verified["checks"]
         assert blocker(verified) == "policy: automatic generation", verified["checks"]
         assert "playbooks/generate.yml -e course_id=%s" % RULES in verified["blocker"]["fix"]
-        generated = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES})
-        assert generated.rc == 0, generated.output[-3000:]
-        assert certificate_status(host, learner) == "downloadable"
-        _run, clean = diagnose(host, tmp_path, learner=learner)
-        assert clean["blocker"] is None, clean["checks"]
+        clean = generate_and_diagnose_clean(host, tmp_path, learner)
         assert row_of(clean, "certificate page")["result"] == "ok", clean["checks"]
     finally:
         replace_in_file(host, path, "ENABLE_CERTIFICATES_IDV_REQUIREMENT: true\n", "")
@@ -168,11 +161,7 @@ def test_an_invalidated_learner_is_named_and_gets_the_certificate_once_it_is_lif
     # The fix: the instructor dashboard's "remove from the invalidation list", then the generation named.
     host.sql("update certificates_certificateinvalidation set active = 0 where generated_certificate_id = %s" % cert_id)
     try:
-        generated = run_playbook("generate.yml", [host], extra_vars={"course_id": RULES})
-        assert generated.rc == 0, generated.output[-3000:]
-        assert certificate_status(host, learner) == "downloadable"
-        _run, clean = diagnose(host, tmp_path, learner=learner)
-        assert clean["blocker"] is None, clean["checks"]
+        clean = generate_and_diagnose_clean(host, tmp_path, learner)
         assert row_of(clean, "certificate page")["result"] == "ok", clean["checks"]
     finally:
         host.sql("update certificates_certificateinvalidation set active = 1 where generated_certificate_id = %s"
@@ -232,8 +221,4 @@ def test_an_audit_learner_after_the_audit_cutoff_is_named_and_audit_cutoff_yml_m
     assert later.rc == 0, later.output[-3000:]
     _run, moved = diagnose(host, tmp_path, course=DEMO, learner=learner)
     assert row_of(moved, "audit cutoff")["result"] == "ok", moved["checks"]
-    generated = run_playbook("generate.yml", [host], extra_vars={"course_id": DEMO})
-    assert generated.rc == 0, generated.output[-3000:]
-    assert certificate_status(host, learner, DEMO) == "downloadable"
-    _run, clean = diagnose(host, tmp_path, course=DEMO, learner=learner)
-    assert clean["blocker"] is None, clean["checks"]
+    generate_and_diagnose_clean(host, tmp_path, learner, course=DEMO)

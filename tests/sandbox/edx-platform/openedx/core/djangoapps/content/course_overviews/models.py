@@ -40,8 +40,10 @@ class CourseOverview(models.Model):
     cert_name_short = models.TextField()
     cert_name_long = models.TextField()
 
-    # Grading: the lowest grade cutoff of the course's grading policy, a fraction (edx-platform's
-    # course_overviews/models.py, DecimalField(max_digits=5, decimal_places=2, null=True)).
+    # Grading: the lowest grade cutoff of the course's grading policy, a fraction: edx-platform's
+    # openedx/core/djangoapps/content/course_overviews/models.py, DecimalField(max_digits=5,
+    # decimal_places=2, null=True). Five stored copies of that file have it; which release line each
+    # is could not be told from the store, so the sandbox gives it to every line.
     lowest_passing_grade = models.DecimalField(max_digits=5, decimal_places=2, null=True)
 
     self_paced = models.BooleanField(default=False)
